@@ -1,0 +1,96 @@
+#include <hostsdk/admin_json.hpp>
+
+#include <Poco/JSON/Parser.h>
+
+#include <catch2/catch.hpp>
+
+namespace {
+
+Poco::JSON::Object::Ptr parse(const std::string& body) {
+    return Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
+}
+
+hostsdk::AdminRequest with_query(std::map<std::string, std::string> query) {
+    hostsdk::AdminRequest request;
+    request.query = std::move(query);
+    return request;
+}
+
+}  // namespace
+
+TEST_CASE("error bodies carry code, message and field (null when none)", "[admin-json]") {
+    auto response = hostsdk::error_response(422, "invalid_value", "days must be 1..365", std::string("days"));
+    CHECK(response.status == 422);
+    auto error = parse(response.body)->getObject("error");
+    CHECK(error->getValue<std::string>("code") == "invalid_value");
+    CHECK(error->getValue<std::string>("field") == "days");
+    auto plain = parse(hostsdk::error_response(404, "not_found", "no such route").body)->getObject("error");
+    CHECK(plain->has("field"));
+    CHECK(plain->isNull("field"));
+}
+
+TEST_CASE("guarded handlers turn exceptions into error responses", "[admin-json]") {
+    auto conflict = hostsdk::guarded_handler([](const hostsdk::AdminRequest&) -> hostsdk::AdminResponse {
+        throw hostsdk::ApiError::conflict("tenant is mapped to another customer");
+    });
+    CHECK(conflict({}).status == 409);
+    auto bug = hostsdk::guarded_handler([](const hostsdk::AdminRequest&) -> hostsdk::AdminResponse {
+        throw std::runtime_error("oops");
+    });
+    const auto response = bug({});
+    CHECK(response.status == 500);
+    CHECK(parse(response.body)->getObject("error")->getValue<std::string>("message") == "oops");
+}
+
+TEST_CASE("request bodies must be JSON objects", "[admin-json]") {
+    hostsdk::AdminRequest request;
+    request.body = "{\"a\": 1}";
+    CHECK(hostsdk::parse_json_object(request)->getValue<int>("a") == 1);
+    for (const char* bad : {"", "not json", "[1, 2]", "42", "{\"a\": "}) {
+        request.body = bad;
+        try {
+            hostsdk::parse_json_object(request);
+            FAIL("accepted " << bad);
+        } catch (const hostsdk::ApiError& e) {
+            CHECK(e.status() == 400);
+            CHECK(e.code() == "malformed_json");
+        }
+    }
+}
+
+TEST_CASE("paging: defaults, bounds, and the parameter named in errors", "[admin-json]") {
+    auto paging = hostsdk::parse_paging(with_query({}));
+    CHECK(paging.offset == 0);
+    CHECK(paging.limit == 100);
+    paging = hostsdk::parse_paging(with_query({{"offset", "20"}, {"limit", "1000"}}));
+    CHECK(paging.offset == 20);
+    CHECK(paging.limit == 1000);
+    for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
+             {"limit", "0"}, {"limit", "1001"}, {"limit", "ten"}, {"offset", "-1"}}) {
+        try {
+            hostsdk::parse_paging(with_query({{name, value}}));
+            FAIL("accepted " << name << "=" << value);
+        } catch (const hostsdk::ApiError& e) {
+            CHECK(e.status() == 422);
+            CHECK(e.field() == std::optional<std::string>(name));
+        }
+    }
+}
+
+TEST_CASE("times are RFC 3339 UTC with Z", "[admin-json]") {
+    const auto t = std::chrono::system_clock::time_point(std::chrono::seconds(1795687500));
+    CHECK(hostsdk::rfc3339(t) == "2026-11-26T10:05:00Z");
+}
+
+TEST_CASE("RFC 3339 times are parsed strictly", "[admin-json]") {
+    using std::chrono::seconds;
+    const auto base = std::chrono::system_clock::time_point(seconds(1795687500));
+    CHECK(hostsdk::parse_rfc3339("2026-11-26T10:05:00Z") == base);
+    CHECK(hostsdk::parse_rfc3339("2026-11-26t10:05:00z") == base);
+    CHECK(hostsdk::parse_rfc3339("2026-11-26T12:05:00+02:00") == base);
+    CHECK(hostsdk::parse_rfc3339("2026-11-26T10:05:00.250Z") == base + std::chrono::milliseconds(250));
+    for (const char* bad : {"yesterday", "", "2026-11-26", "2026-11-26T10:05:00", "2026-13-01T00:00:00Z",
+                            "2026-02-30T00:00:00Z", "2026-11-26T10:05:00.Z", "2026-11-26T10:05:00+2:00",
+                            "2026-11-26 10:05:00Z", "2026-11-26T10:05:00Zjunk", "2999-01-01T00:00:00Z"})
+        CHECK_FALSE(hostsdk::parse_rfc3339(bad).has_value());
+}
