@@ -1,6 +1,7 @@
 #include "samplehost/admin_server.hpp"
 
 #include <hostsdk/admin_json.hpp>
+#include <hostsdk/redact.hpp>
 
 #include <Poco/DigestEngine.h>
 #include <Poco/Net/HTTPRequestHandler.h>
@@ -66,23 +67,30 @@ hostsdk::AdminResponse AdminDispatcher::dispatch(const RawAdminRequest& raw) con
         hostsdk::AdminRequest request;
         request.method = Poco::toUpper(raw.method);
         std::string raw_path;
+        bool query_ok = true;
         try {
             split_uri(raw.uri, raw_path, request.path, request.query);
         } catch (const Poco::Exception&) {
-            if (!authorized(raw.authorization))
-                return error_response(401, "unauthorized", "missing or wrong admin token");
-            return error_response(404, "not_found", "no such route");
+            query_ok = false;
+            request.query.clear();
+            raw_path = raw.uri.substr(0, raw.uri.find('?'));
+            request.path = raw_path;
         }
-        const bool open_route = request.method == "GET" && request.path == "/api/health";
-        if (!open_route && !authorized(raw.authorization))
+        hostsdk::RouteHandler handler;
+        std::vector<std::string> allowed;
+        bool open_route = false;
+        const auto match = router_.match(request.method, raw_path, handler, request.path_params, allowed, &open_route);
+        // Authentication before anything else: only a route registered as open (health) is
+        // answered without the token, and nothing about other routes leaks before it.
+        if (!(match == Router::Match::found && open_route) && !authorized(raw.authorization))
             return error_response(401, "unauthorized", "missing or wrong admin token");
+        if (!query_ok)
+            return error_response(422, "invalid_value", "the query string is not valid percent-encoding",
+                                  std::string("query"));
         if (raw.body_too_large)
             return error_response(413, "too_large",
                                   "request body is larger than " + std::to_string(kMaxBodyBytes) + " bytes");
-
-        hostsdk::RouteHandler handler;
-        std::vector<std::string> allowed;
-        switch (router_.match(request.method, raw_path, handler, request.path_params, allowed)) {
+        switch (match) {
             case Router::Match::not_found:
                 return error_response(404, "not_found", "no route " + request.method + " " + request.path);
             case Router::Match::wrong_method: {
@@ -97,11 +105,12 @@ hostsdk::AdminResponse AdminDispatcher::dispatch(const RawAdminRequest& raw) con
         request.body = raw.body;
         return handler(request);
     } catch (const std::exception& e) {
-        log_.error(std::string("admin API: request failed: ") + e.what());
-        return error_response(500, "internal", e.what());
+        log_.error(hostsdk::redact_secrets(std::string("admin API: ") + raw.method + " " + raw.uri.substr(0, raw.uri.find('?')) +
+                                           " failed: " + e.what()));
+        return error_response(500, "internal", "internal error; the host log has the details");
     } catch (...) {
         log_.error("admin API: request failed with an unknown exception");
-        return error_response(500, "internal", "unknown error");
+        return error_response(500, "internal", "internal error; the host log has the details");
     }
 }
 
@@ -140,7 +149,7 @@ public:
             if (raw.body_too_large) raw.body.clear();
         }
         const auto answer = dispatcher_.dispatch(raw);
-        response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(answer.status));
+        response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(answer.status));
         response.setContentType(answer.content_type);
         response.set("Cache-Control", "no-store");
         if (raw.body_too_large) response.setKeepAlive(false);  // the body may not have been read to its end
@@ -198,12 +207,13 @@ AdminServer::~AdminServer() { stop(); }
 
 std::uint16_t AdminServer::port() const { return server_->port(); }
 
-void AdminServer::stop() {
-    if (stopped_) return;
-    stopped_ = true;
-    server_->stopAll(true);
+bool AdminServer::stop(std::chrono::milliseconds timeout) {
+    if (!stopped_) {
+        stopped_ = true;
+        server_->stopAll(true);
+    }
     std::unique_lock<std::mutex> lock(in_flight_->mutex);
-    in_flight_->done.wait(lock, [this] { return in_flight_->count == 0; });
+    return in_flight_->done.wait_for(lock, timeout, [this] { return in_flight_->count == 0; });
 }
 
 }  // namespace samplehost

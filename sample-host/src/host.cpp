@@ -50,26 +50,27 @@ void Host::start(bool scheduler, bool admin) {
     };
     for (auto& loaded : modules_) {
         auto& logger = Poco::Logger::get(settings_.logger_prefix + "." + loaded.name);
-        auto context = std::make_unique<ModuleContext>(loaded.name, config_, logger, clock_, *pool_, router_,
-                                                       *activity_, enabled, request_run);
+        // Owned by the host before start: a module that throws may still hold on to it.
+        contexts_.push_back(std::make_unique<ModuleContext>(loaded.name, config_, logger, clock_, *pool_, router_,
+                                                            *activity_, enabled, request_run));
+        ModuleContext& context = *contexts_.back();
         try {
-            loaded.module->start(*context);
+            loaded.module->start(context);
         } catch (const std::exception& e) {
             throw StartupError("module '" + loaded.name + "': start failed: " + e.what());
         } catch (...) {
             throw StartupError("module '" + loaded.name + "': start failed with an unknown exception");
         }
-        context->close_registration();
-        contexts_.push_back(std::move(context));
+        context.close_registration();
         started_.push_back(loaded.name);
         const auto info = loaded.module->info();
         scheduler_.add(std::make_unique<ModuleRunner>(loaded.module, loaded.name, info.version,
                                                       module_interval(config_, loaded.name, info.default_interval),
                                                       settings_.max_backoff, clock_, logger));
     }
-    register_host_routes(router_, scheduler_, *activity_, started_at_);
+    register_host_routes(router_, scheduler_, *activity_, started_at_, log_);
 
-    if (scheduler) scheduler_.start_all();
+    // The listener first: a port that cannot be bound stops the host before any cycle ran.
     if (admin && settings_.admin_listen) {
         dispatcher_ = std::make_unique<AdminDispatcher>(router_, settings_.admin_token, log_);
         try {
@@ -79,6 +80,7 @@ void Host::start(bool scheduler, bool admin) {
                                std::to_string(settings_.admin_listen->port) + ": " + e.displayText());
         }
     }
+    if (scheduler) scheduler_.start_all();
 }
 
 hostsdk::RunResult Host::run_once(const std::string& name) {
@@ -90,20 +92,33 @@ hostsdk::RunResult Host::run_once(const std::string& name) {
 bool Host::stop() {
     if (stopped_) return !leaked_;
     stopped_ = true;
-    if (admin_) admin_->stop();
-    if (!scheduler_.stop_all(settings_.shutdown_timeout)) {
+    // Stop tokens first, so that running cycles (scheduled or asked for over HTTP) wind down
+    // while the listener drains; then one deadline for both.
+    scheduler_.request_stop_all();
+    const auto deadline = std::chrono::steady_clock::now() + settings_.shutdown_timeout;
+    auto left = [&] {
+        return std::max(std::chrono::milliseconds(0),
+                        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()));
+    };
+    bool clean = admin_ ? admin_->stop(left()) : true;
+    clean = scheduler_.stop_all(left()) && clean;
+    if (!clean) {
         log_.error("a module cycle did not end within host.shutdown_timeout_s (" +
                    std::to_string(settings_.shutdown_timeout.count()) + " s); exiting without waiting for it");
         leaked_ = true;
-        // The running cycle still uses its module, context, database and library: keep them all.
-        // Deliberately leaked: the process is about to exit.
+        // Deliberately leaked: a running cycle or request still uses the module, its context, the
+        // database, the routes and the library, and the process is about to exit.
         new std::vector<LoadedModule>(std::move(modules_));
         new std::vector<std::unique_ptr<ModuleContext>>(std::move(contexts_));
         (void)pool_.release();
         (void)activity_.release();
+        (void)admin_.release();
+        (void)dispatcher_.release();
         scheduler_.leak();
         return false;
     }
+    admin_.reset();
+    dispatcher_.reset();
     router_.clear();
     for (auto it = modules_.rbegin(); it != modules_.rend(); ++it) {
         if (std::find(started_.begin(), started_.end(), it->name) == started_.end()) continue;
@@ -122,6 +137,12 @@ bool Host::stop() {
 }
 
 std::uint16_t Host::admin_port() const { return admin_ ? admin_->port() : 0; }
+
+std::vector<ModuleStatus> Host::statuses() const {
+    std::vector<ModuleStatus> all;
+    for (const auto* runner : scheduler_.runners()) all.push_back(runner->status());
+    return all;
+}
 
 std::vector<std::string> Host::module_names() const {
     std::vector<std::string> names;

@@ -104,13 +104,14 @@ AdminResponse activity(const ActivityStore& store, const AdminRequest& request) 
 }  // namespace
 
 void register_host_routes(Router& router, Scheduler& scheduler, const ActivityStore& store,
-                          hostsdk::Clock::time_point started_at) {
+                          hostsdk::Clock::time_point started_at, Poco::Logger& log) {
     router.add({"GET", "/api/health",
-                hostsdk::guarded_handler([&scheduler, started_at](const AdminRequest&) { return health(scheduler, started_at); })});
+                hostsdk::guarded_handler([&scheduler, started_at](const AdminRequest&) { return health(scheduler, started_at); }, &log)},
+               /*open=*/true);
     router.add({"POST", "/api/modules/{name}/run",
-                hostsdk::guarded_handler([&scheduler](const AdminRequest& r) { return run_module(scheduler, r); })});
+                hostsdk::guarded_handler([&scheduler](const AdminRequest& r) { return run_module(scheduler, r); }, &log)});
     router.add({"GET", "/api/activity",
-                hostsdk::guarded_handler([&store](const AdminRequest& r) { return activity(store, r); })});
+                hostsdk::guarded_handler([&store](const AdminRequest& r) { return activity(store, r); }, &log)});
 }
 
 }  // namespace samplehost

@@ -51,9 +51,8 @@ HostSettings parse_host_settings(const Poco::Util::AbstractConfiguration& config
 
     settings.busy_timeout = std::chrono::seconds(hostsdk::config_int(config, "host.state.busy_timeout_s", 10, 1, 3600));
 
+    // Absent, or an unset environment variable (which counts as missing): the default.
     const auto listen = hostsdk::config_value(config, "host.admin.listen");
-    if (config.hasProperty("host.admin.listen") && !listen)
-        throw ConfigError("host.admin.listen", "refers to an environment variable that is not set");
     const std::string listen_value = listen ? *listen : "127.0.0.1:8480";
     if (!listen_value.empty()) {
         settings.admin_listen = parse_listen_address("host.admin.listen", listen_value);

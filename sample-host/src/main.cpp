@@ -63,7 +63,10 @@ protected:
         help_ = true;
         stopOptionsProcessing();
     }
-    void handle_config(const std::string&, const std::string& value) { config_file_ = value; }
+    // Made absolute at once: with --daemon, ServerApplication changes to / before main runs.
+    void handle_config(const std::string&, const std::string& value) {
+        config_file_ = Poco::Path(value).absolute().toString();
+    }
     void handle_set(const std::string&, const std::string& value) {
         const auto eq = value.find('=');
         if (eq == std::string::npos || eq == 0)
@@ -107,12 +110,22 @@ protected:
         config().add(overrides, PRIO_APPLICATION - 1, true);
 
         if (config().hasProperty("logging.loggers.root.channel") || config().hasProperty("logging.channels.c1.class")) {
-            Poco::Util::LoggingConfigurator().configure(&config());
+            try {
+                Poco::Util::LoggingConfigurator().configure(&config());
+            } catch (const Poco::Exception& e) {
+                throw hostsdk::ConfigError("logging", "the logging.* configuration is invalid: " + e.displayText());
+            }
         } else {
             Poco::AutoPtr<Poco::PatternFormatter> formatter(new Poco::PatternFormatter("%Y-%m-%dT%H:%M:%SZ %p %s: %t"));
             Poco::AutoPtr<Poco::FormattingChannel> channel(new Poco::FormattingChannel(formatter, new Poco::ConsoleChannel));
             Poco::Logger::root().setChannel(channel);
-            Poco::Logger::root().setLevel(hostsdk::config_string(config(), "host.log_level", "information"));
+            const std::string level = hostsdk::config_string(config(), "host.log_level", "information");
+            try {
+                Poco::Logger::root().setLevel(level);
+            } catch (const Poco::Exception&) {
+                throw hostsdk::ConfigError("host.log_level", "must be one of fatal, critical, error, warning, notice, "
+                                                             "information, debug, trace; got '" + level + "'");
+            }
         }
     }
 

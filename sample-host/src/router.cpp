@@ -19,7 +19,7 @@ std::vector<std::string> split_path(const std::string& path) {
     return segments;
 }
 
-void Router::add(hostsdk::Route route) {
+void Router::add(hostsdk::Route route, bool open) {
     if (route.pattern.empty() || route.pattern[0] != '/')
         throw std::invalid_argument("route pattern must start with '/': " + route.pattern);
     if (!route.handler) throw std::invalid_argument("route without a handler: " + route.pattern);
@@ -28,12 +28,19 @@ void Router::add(hostsdk::Route route) {
     for (const auto& entry : entries_)
         if (entry.method == method && entry.pattern == route.pattern)
             throw std::logic_error("route registered twice: " + method + " " + route.pattern);
-    entries_.push_back(Entry{method, route.pattern, split_path(route.pattern), std::move(route.handler)});
+    entries_.push_back(Entry{method, route.pattern, split_path(route.pattern), std::move(route.handler), open});
 }
 
 Router::Match Router::match(const std::string& method, const std::string& path, hostsdk::RouteHandler& handler,
-                            std::map<std::string, std::string>& params, std::vector<std::string>& allowed) const {
-    const auto segments = split_path(path);
+                            std::map<std::string, std::string>& params, std::vector<std::string>& allowed,
+                            bool* open) const {
+    // Split the raw path, then decode each segment: an encoded `/` stays inside its segment.
+    auto segments = split_path(path);
+    for (auto& segment : segments) {
+        std::string decoded;
+        Poco::URI::decode(segment, decoded);
+        segment = decoded;
+    }
     std::lock_guard<std::mutex> lock(mutex_);
     allowed.clear();
     for (const auto& entry : entries_) {
@@ -44,11 +51,7 @@ Router::Match Router::match(const std::string& method, const std::string& path, 
             const auto& want = entry.segments[i];
             if (want.size() > 2 && want.front() == '{' && want.back() == '}') {
                 if (segments[i].empty()) same = false;
-                else {
-                    std::string decoded;
-                    Poco::URI::decode(segments[i], decoded);
-                    captured[want.substr(1, want.size() - 2)] = decoded;
-                }
+                else captured[want.substr(1, want.size() - 2)] = segments[i];
             } else {
                 same = want == segments[i];
             }
@@ -57,6 +60,7 @@ Router::Match Router::match(const std::string& method, const std::string& path, 
         if (entry.method == method) {
             handler = entry.handler;
             params = std::move(captured);
+            if (open) *open = entry.open;
             return Match::found;
         }
         allowed.push_back(entry.method);

@@ -31,17 +31,22 @@ ModuleRunner::ModuleRunner(std::shared_ptr<hostsdk::Module> module, std::string 
 
 ModuleRunner::~ModuleRunner() {
     request_stop();
-    if (thread_.joinable()) {
-        // A cycle that never returns must not take the process down with std::terminate; the
-        // owner decides (Host leaks the module and exits without destroying it).
-        if (wait_stopped(std::chrono::milliseconds(0)))
-            return;
-        thread_.detach();
-    }
+    // Joining, never detaching: a detached thread would go on using this object. An owner that
+    // must not wait for a stuck cycle leaks the runner instead (Scheduler::leak).
+    if (thread_.joinable()) thread_.join();
 }
 
 void ModuleRunner::start() {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        thread_done_ = false;
+    }
     thread_ = std::thread([this] { loop(); });
+}
+
+int ModuleRunner::queued_runs() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return queued_runs_;
 }
 
 bool ModuleRunner::idle() const {
@@ -76,26 +81,43 @@ void ModuleRunner::request_stop() noexcept {
 }
 
 bool ModuleRunner::wait_stopped(std::chrono::milliseconds timeout) {
-    if (!thread_.joinable()) return true;
     std::unique_lock<std::mutex> lock(mutex_);
     // Real time on purpose: this bounds how long shutdown may take, whatever the host clock says.
-    if (!finished_.wait_for(lock, timeout, [this] { return thread_done_; })) return false;
+    if (!finished_.wait_for(lock, timeout, [this] { return thread_done_ && active_cycles_ == 0; })) return false;
     lock.unlock();
-    thread_.join();
+    if (thread_.joinable()) thread_.join();
     return true;
 }
 
 hostsdk::RunResult ModuleRunner::run_now() {
-    return run_cycle();
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (stop_requested_) return RunResult::make_retry("the host is stopping");
+        ++queued_runs_;
+    }
+    return run_cycle(true);
 }
 
-RunResult ModuleRunner::run_cycle() {
-    std::lock_guard<std::mutex> cycle(cycle_mutex_);
+RunResult ModuleRunner::run_cycle(bool asked_by_run_now) {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        ++active_cycles_;
+    }
+    std::unique_lock<std::mutex> cycle(cycle_mutex_);
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (asked_by_run_now) --queued_runs_;
+        if (stop_requested_) {
+            // Stopped while waiting for the running cycle: run nothing more.
+            if (--active_cycles_ == 0) finished_.notify_all();
+            return RunResult::make_retry("the host is stopping");
+        }
+    }
     const auto started = clock_.now();
     {
         std::lock_guard<std::mutex> lock(mutex_);
         running_ = true;
-        if (!stop_requested_) status_.state = "running";
+        status_.state = "running";
     }
     RunResult result;
     try {
@@ -119,8 +141,10 @@ RunResult ModuleRunner::run_cycle() {
         log_.warning("cycle overran its interval: took " + std::to_string(took.count()) + " ms, interval is " +
                      std::to_string(interval_.count()) + " s");
 
+    cycle.unlock();
     std::lock_guard<std::mutex> lock(mutex_);
     running_ = false;
+    if (--active_cycles_ == 0) finished_.notify_all();
     status_.last_run = started;
     status_.last_result = result;
     if (result.status == RunResult::Status::ok)
@@ -144,7 +168,7 @@ void ModuleRunner::loop() {
             if (stop_requested_) break;
             run_requested_ = false;
         }
-        run_cycle();
+        run_cycle(false);
         std::unique_lock<std::mutex> lock(mutex_);
         while (!stop_requested_ && !run_requested_ && status_.next_run && clock_.now() < *status_.next_run)
             clock_.wait_until(lock, wake_, *status_.next_run);
@@ -156,6 +180,10 @@ void ModuleRunner::loop() {
 }
 
 void Scheduler::add(std::unique_ptr<ModuleRunner> runner) { runners_.push_back(std::move(runner)); }
+
+void Scheduler::request_stop_all() noexcept {
+    for (auto& runner : runners_) runner->request_stop();
+}
 
 void Scheduler::start_all() {
     for (auto& runner : runners_) runner->start();

@@ -62,7 +62,7 @@ std::string error_code(const testsupport::HttpReply& reply) {
 
 TEST_CASE("admin: authentication comes before routing, whatever the path", "[admin][integration]") {
     AdminFixture f;
-    for (const std::string path : {"/api/nope", "/api/activity", "/", "/api/modules/echo/run"}) {
+    for (const char* path : {"/api/nope", "/api/activity", "/", "/api/modules/echo/run"}) {
         auto none = http(f.port, "GET", path);
         CHECK(none.status == 401);
         CHECK(error_code(none) == "unauthorized");
@@ -73,8 +73,11 @@ TEST_CASE("admin: authentication comes before routing, whatever the path", "[adm
     CHECK(unknown.status == 404);
     CHECK(error_code(unknown) == "not_found");
     CHECK(unknown.json()->getObject("error")->isNull("field"));
-    // Health is open only for GET.
+    // Health is open only for GET, and only at its own path.
     CHECK(http(f.port, "POST", "/api/health").status == 401);
+    CHECK(http(f.port, "GET", "/api/%68ealth").status == 200);  // the same route, percent-encoded
+    CHECK(http(f.port, "GET", "/api/echo/ping").status == 401);
+    CHECK(http(f.port, "GET", "/api/health/").status == 401);
 }
 
 TEST_CASE("admin: health is open and shows every module", "[admin][integration]") {
@@ -185,6 +188,20 @@ TEST_CASE("admin: module routes get the error table's statuses", "[admin][integr
     auto bug = http(f.port, "PUT", "/api/echo/items/1", kToken, R"({"count": 99})");
     CHECK(bug.status == 500);
     CHECK(error_code(bug) == "internal");
+    CHECK(bug.body.find("K1") == std::string::npos);  // the exception text stays in the log
+    auto upstream = http(f.port, "PUT", "/api/echo/items/1", kToken, R"({"count": 502})");
+    CHECK(upstream.status == 502);
+    CHECK(error_code(upstream) == "upstream_error");
+    auto unavailable = http(f.port, "PUT", "/api/echo/items/1", kToken, R"({"count": 503})");
+    CHECK(unavailable.status == 503);
+    CHECK(error_code(unavailable) == "unavailable");
+    auto unmanageable = http(f.port, "PUT", "/api/echo/items/1", kToken, R"({"count": 422})");
+    CHECK(unmanageable.status == 422);
+    CHECK(error_code(unmanageable) == "not_manageable");
+    CHECK(unmanageable.json()->getObject("error")->getValue<std::string>("field") == "item_id");
+    auto bad_query = f.get("/api/activity?subject=%zz");
+    CHECK(bad_query.status == 422);
+    CHECK(error_code(bad_query) == "invalid_value");
 
     auto huge = http(f.port, "PUT", "/api/echo/items/1", kToken, std::string(1024 * 1024 + 1, ' '));
     CHECK(huge.status == 413);

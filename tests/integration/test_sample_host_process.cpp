@@ -116,3 +116,19 @@ TEST_CASE("sample-host: --help documents every option", "[process][integration]"
     for (const char* option : {"--config", "--set", "--check-config", "--run-once", "--daemon", "--pidfile"})
         CHECK(out.find(option) != std::string::npos);
 }
+
+TEST_CASE("sample-host: SIGTERM exits 0 within host.shutdown_timeout_s even when a cycle ignores its stop token",
+          "[process][integration]") {
+    ProcessFixture f("modules.echo.cycle_delay_ms = 600000\nmodules.echo.ignore_stop = true\nhost.shutdown_timeout_s = 1\n");
+    ChildProcess host(kBinary, {"--config", f.config}, {{"TEST_ADMIN_TOKEN", kToken}});
+    const std::string line = host.wait_for_line("admin listening on 127.0.0.1:");
+    REQUIRE_FALSE(line.empty());
+    // The first scheduled cycle of echo is stuck for ten minutes; health still answers.
+    const auto port = static_cast<std::uint16_t>(std::stoi(line.substr(line.rfind(':') + 1)));
+    REQUIRE(testsupport::eventually([&] {
+        return testsupport::http(port, "GET", "/api/health").body.find("\"running\"") != std::string::npos;
+    }));
+    host.signal(SIGTERM);
+    CHECK(host.wait() == 0);
+    CHECK(host.output().find("did not end within host.shutdown_timeout_s") != std::string::npos);
+}

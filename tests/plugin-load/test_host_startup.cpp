@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <future>
 
 namespace {
 
@@ -56,12 +57,32 @@ TEST_CASE("host: a bad modules.<name>.interval is refused at configure", "[host-
     CHECK_THROWS_WITH(host.load_and_configure(), Catch::Contains("modules.echo.interval"));
 }
 
-TEST_CASE("host: a start that throws stops start-up with its message; started modules are stopped", "[host-startup]") {
+TEST_CASE("host: a start that throws stops start-up with its message, started modules are stopped", "[host-startup]") {
     HostFixture f({"fixture_echo", "fixture_throw_start"}, "echo, throwstart");
+    f.config->setString("modules.echo.stop_marker", f.dir.file("echo-stopped"));
     samplehost::Host host(*f.config, f.clock);
     host.load_and_configure();
     CHECK_THROWS_WITH(host.start(false, false), Catch::Contains("throwstart") && Catch::Contains("database unreachable"));
+    CHECK_FALSE(std::filesystem::exists(f.dir.file("echo-stopped")));
     CHECK(host.stop());
+    CHECK(testsupport::read_file(f.dir.file("echo-stopped")) == "stopped after 0 runs\n");
+}
+
+TEST_CASE("host: stop signals a running cycle's stop token and ends within the shutdown timeout", "[host-startup]") {
+    HostFixture f({"fixture_echo"}, "echo");
+    f.config->setString("modules.echo.cycle_delay_ms", "600000");  // waits on its stop token
+    f.config->setString("modules.echo.stop_marker", f.dir.file("echo-stopped"));
+    f.config->setString("host.shutdown_timeout_s", "30");
+    samplehost::Host host(*f.config, f.clock);
+    host.load_and_configure();
+    host.start(false, false);
+    auto cycle = std::async(std::launch::async, [&] { return host.run_once("echo"); });
+    REQUIRE(testsupport::eventually([&] { return host.statuses().at(0).state == "running"; }));
+    CHECK(host.stop());
+    const auto result = cycle.get();
+    CHECK(result.status == hostsdk::RunResult::Status::retry);
+    CHECK(result.message == "interrupted by stop");
+    CHECK(std::filesystem::exists(f.dir.file("echo-stopped")));
 }
 
 TEST_CASE("host: an empty module list starts and stops cleanly", "[host-startup]") {

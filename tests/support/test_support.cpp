@@ -7,6 +7,7 @@
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Path.h>
 #include <Poco/StreamCopier.h>
+#include <Poco/URI.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -63,14 +64,27 @@ Poco::JSON::Object::Ptr HttpReply::json() const {
 
 HttpReply http(std::uint16_t port, const std::string& method, const std::string& path_and_query,
                const std::string& token, const std::string& body, const std::string& content_type) {
+    std::map<std::string, std::string> headers;
+    if (!token.empty()) headers["Authorization"] = "Bearer " + token;
+    if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH") headers["Content-Type"] = content_type;
+    return http_raw(port, method, path_and_query, headers, body);
+}
+
+std::string url_encode(const std::string& text) {
+    std::string encoded;
+    Poco::URI::encode(text, "!#$&'()*+,/:;=?@[]\"%<>{}|^` ", encoded);
+    return encoded;
+}
+
+HttpReply http_raw(std::uint16_t port, const std::string& method, const std::string& path_and_query,
+                   const std::map<std::string, std::string>& headers, const std::string& body,
+                   std::chrono::milliseconds timeout) {
     Poco::Net::HTTPClientSession session("127.0.0.1", port);
-    session.setTimeout(Poco::Timespan(60, 0));
+    session.setTimeout(Poco::Timespan(timeout.count() * 1000));
     Poco::Net::HTTPRequest request(method, path_and_query, Poco::Net::HTTPMessage::HTTP_1_1);
-    if (!token.empty()) request.set("Authorization", "Bearer " + token);
-    if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH") {
-        request.setContentType(content_type);
+    for (const auto& [name, value] : headers) request.set(name, value);
+    if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE")
         request.setContentLength(static_cast<std::streamsize>(body.size()));
-    }
     session.sendRequest(request) << body;
     Poco::Net::HTTPResponse response;
     std::istream& in = session.receiveResponse(response);

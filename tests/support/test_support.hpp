@@ -58,6 +58,15 @@ HttpReply http(std::uint16_t port, const std::string& method, const std::string&
                const std::string& token = {}, const std::string& body = {},
                const std::string& content_type = "application/json");
 
+/// One request to 127.0.0.1:`port` with any headers (e.g. Authorization: Basic ...).
+/// `timeout` bounds connect, send and receive. Throws Poco exceptions on network errors.
+HttpReply http_raw(std::uint16_t port, const std::string& method, const std::string& path_and_query,
+                   const std::map<std::string, std::string>& headers, const std::string& body = {},
+                   std::chrono::milliseconds timeout = std::chrono::seconds(60));
+
+/// Percent-encodes `text` for a query value (RFC 3986 unreserved characters stay).
+std::string url_encode(const std::string& text);
+
 /// Polls `condition` until it holds or `safety` passed; returns whether it held. For conditions
 /// that no event signals (another process's state): a wait on a condition, not a sleep.
 bool eventually(const std::function<bool()>& condition,

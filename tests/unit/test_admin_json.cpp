@@ -1,5 +1,9 @@
 #include <hostsdk/admin_json.hpp>
 
+#include "test_support.hpp"
+
+#include <Poco/AutoPtr.h>
+
 #include <Poco/JSON/Parser.h>
 
 #include <catch2/catch.hpp>
@@ -39,7 +43,7 @@ TEST_CASE("guarded handlers turn exceptions into error responses", "[admin-json]
     });
     const auto response = bug({});
     CHECK(response.status == 500);
-    CHECK(parse(response.body)->getObject("error")->getValue<std::string>("message") == "oops");
+    CHECK(parse(response.body)->getObject("error")->getValue<std::string>("code") == "internal");
 }
 
 TEST_CASE("request bodies must be JSON objects", "[admin-json]") {
@@ -93,4 +97,29 @@ TEST_CASE("RFC 3339 times are parsed strictly", "[admin-json]") {
                             "2026-02-30T00:00:00Z", "2026-11-26T10:05:00.Z", "2026-11-26T10:05:00+2:00",
                             "2026-11-26 10:05:00Z", "2026-11-26T10:05:00Zjunk", "2999-01-01T00:00:00Z"})
         CHECK_FALSE(hostsdk::parse_rfc3339(bad).has_value());
+}
+
+TEST_CASE("a 500 never echoes the exception text, the log gets it with secrets redacted", "[admin-json]") {
+    Poco::AutoPtr<testsupport::CapturingChannel> channel(new testsupport::CapturingChannel);
+    Poco::Logger& log = Poco::Logger::get("test.guarded");
+    log.setChannel(channel);
+    auto leaky = hostsdk::guarded_handler(
+        [](const hostsdk::AdminRequest&) -> hostsdk::AdminResponse {
+            throw std::runtime_error("GET https://psa.example/webapi/v1/x?api_key=SECRET123&filter=1 failed");
+        },
+        &log);
+    const auto response = leaky({});
+    CHECK(response.status == 500);
+    CHECK(response.body.find("SECRET123") == std::string::npos);
+    CHECK(response.body.find("psa.example") == std::string::npos);
+    CHECK(channel->has({"api_key=***", "filter=1"}));
+    for (const auto& line : channel->lines()) CHECK(line.find("SECRET123") == std::string::npos);
+}
+
+TEST_CASE("redaction covers keys, secrets, passwords and bearer tokens", "[admin-json]") {
+    CHECK(hostsdk::redact_secrets("x?API_KEY=abc&y=1") == "x?API_KEY=***&y=1");
+    CHECK(hostsdk::redact_secrets(R"({"password": "Hunter2!", "n": 1})") == R"({"password": "***", "n": 1})");
+    CHECK(hostsdk::redact_secrets("Authorization: Bearer eyJabc.def") == "Authorization: Bearer ***");
+    CHECK(hostsdk::redact_secrets("client_secret=s3cr3t end") == "client_secret=*** end");
+    CHECK(hostsdk::redact_secrets("nothing secret here") == "nothing secret here");
 }

@@ -52,6 +52,10 @@ TEST_CASE("host settings: an empty module list is valid", "[settings]") {
 TEST_CASE("host settings: a listener without a token is refused, no listener needs none", "[settings]") {
     CHECK(error_key({{"host.admin.token", "<absent>"}}) == "host.admin.token");
     CHECK(error_key({{"host.admin.token", "${system.env.ACPSA_TEST_NEVER_SET}"}}) == "host.admin.token");
+    // An unset variable in host.admin.listen counts as missing: the default listener.
+    const auto unset = samplehost::parse_host_settings(*config({{"host.admin.listen", "${system.env.ACPSA_TEST_NEVER_SET}"}}));
+    REQUIRE(unset.admin_listen.has_value());
+    CHECK(unset.admin_listen->port == 8480);
     const auto off = samplehost::parse_host_settings(*config({{"host.admin.listen", ""}, {"host.admin.token", "<absent>"}}));
     CHECK_FALSE(off.admin_listen.has_value());
 }

@@ -34,7 +34,7 @@ TEST_CASE("routes match literal and {param} segments, decoding params", "[router
     CHECK(router.match("GET", "/api/nothing", handler, params, allowed) == samplehost::Router::Match::not_found);
 }
 
-TEST_CASE("a route registered twice is refused; clear drops every handler", "[router]") {
+TEST_CASE("a route registered twice is refused, clear drops every handler", "[router]") {
     samplehost::Router router;
     router.add({"GET", "/api/x", answer(200)});
     CHECK_THROWS_AS(router.add({"get", "/api/x", answer(200)}), std::logic_error);

@@ -1,5 +1,7 @@
 #include "samplehost/scheduler.hpp"
 
+#include "test_support.hpp"
+
 #include <Poco/Logger.h>
 
 #include <catch2/catch.hpp>
@@ -174,7 +176,10 @@ TEST_CASE("a module never overlaps itself: run_now waits for the running cycle",
     CHECK(f.runner->status().state == "running");
 
     auto manual = std::async(std::launch::async, [&] { return f.runner->run_now(); });
-    f.runner->request_run();  // and one more asked for while running
+    // The manual run is now waiting for the scheduled one (observable, not timed).
+    REQUIRE(testsupport::eventually([&] { return f.runner->queued_runs() == 1; }));
+    CHECK(f.module->times().size() == 1);  // it has not entered run()
+    f.runner->request_run();               // and one more asked for while running
     f.module->open_gate();
     CHECK(manual.get().status == RunResult::Status::ok);
     REQUIRE(f.module->wait_runs(3));
@@ -217,4 +222,23 @@ TEST_CASE("an exception escaping run counts as failed and backs off", "[schedule
     CHECK(status.consecutive_failures == 1);
     REQUIRE(status.last_result.has_value());
     CHECK(status.last_result->status == RunResult::Status::failed);
+    REQUIRE(status.next_run.has_value());
+    CHECK(*status.next_run == f.clock.now() + seconds(10));
+}
+
+TEST_CASE("after stop, run_now runs nothing and a waiting run_now gives up", "[scheduler]") {
+    Fixture f;
+    f.module->gated_ = true;
+    f.make_runner();
+    f.runner->start();
+    REQUIRE(f.module->wait_runs(1));
+    auto waiting = std::async(std::launch::async, [&] { return f.runner->run_now(); });
+    REQUIRE(testsupport::eventually([&] { return f.runner->queued_runs() == 1; }));
+    f.runner->request_stop();
+    CHECK_FALSE(f.runner->wait_stopped(std::chrono::milliseconds(0)));  // the gated cycle still runs
+    f.module->open_gate();
+    CHECK(waiting.get().message == "the host is stopping");
+    CHECK(f.runner->wait_stopped(std::chrono::seconds(10)));
+    CHECK(f.module->times().size() == 1);
+    CHECK(f.runner->run_now().message == "the host is stopping");
 }

@@ -8,13 +8,13 @@ namespace hostsdk {
 /// One action a module took (or decided not to take), for the partner's activity log
 /// (`GET /api/activity`). A value type.
 struct ActivityEntry {
-    /// What happened, e.g. `ticket_created`, `mapping_failed`, `settings_changed`.
+    /// What happened, e.g. `item_created`, `settings_changed`.
     std::string action;
     /// `ok`, `failed` or `skipped`.
     std::string outcome = "ok";
     /// One line a partner can read. Must never hold a secret.
     std::string message;
-    /// The ids involved, e.g. {"alert_id": "...", "ticket_ref": "10452"}.
+    /// The ids involved, e.g. {"item_id": "17", "owner_id": "1001"}.
     std::map<std::string, std::string> subjects;
 };
 

@@ -11,7 +11,7 @@ namespace hostsdk {
 /// Valid only during the handler call.
 struct AdminRequest {
     std::string method;  ///< `GET`, `POST`, `PUT`, `DELETE`, `PATCH`
-    std::string path;    ///< decoded path without the query, e.g. `/api/mapping/customers/1001/map`
+    std::string path;    ///< decoded path without the query, e.g. `/api/widgets/17/archive`
     /// Values of the `{name}` segments of the route pattern, percent-decoded.
     std::map<std::string, std::string> path_params;
     /// Query parameters, percent-decoded; the last one wins when a name repeats.
@@ -37,7 +37,7 @@ struct AdminResponse {
 using RouteHandler = std::function<AdminResponse(const AdminRequest&)>;
 
 /// A route: method plus path pattern whose `{name}` segments match one whole segment each, e.g.
-/// `POST /api/mapping/customers/{psa_customer_id}/map`.
+/// `POST /api/widgets/{widget_id}/archive`.
 struct Route {
     std::string method;
     std::string pattern;

@@ -4,6 +4,7 @@
 /// RFC 3339 UTC times. Header-only; thread-safe (no shared state).
 
 #include "hostsdk/admin.hpp"
+#include "hostsdk/redact.hpp"
 
 #include <Poco/DateTime.h>
 #include <Poco/DateTimeFormat.h>
@@ -12,6 +13,7 @@
 #include <Poco/Exception.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/Logger.h>
 #include <Poco/NumberParser.h>
 #include <Poco/Timestamp.h>
 
@@ -48,6 +50,9 @@ public:
     }
     static ApiError unavailable(const std::string& message) { return ApiError(503, "unavailable", message); }
     static ApiError upstream(const std::string& message) { return ApiError(502, "upstream_error", message); }
+    static ApiError not_manageable(const std::string& field, const std::string& message) {
+        return ApiError(422, "not_manageable", message, field);
+    }
 
 private:
     int status_;
@@ -88,20 +93,25 @@ inline AdminResponse error_response(const ApiError& error) {
 }
 
 /// Wraps a handler so that nothing escapes it: ApiError becomes its error response; any other
-/// exception a 500 `internal` whose message is the exception's text (which must hold no secret).
+/// exception a 500 `internal` with a generic message (exception texts may carry URLs or upstream
+/// bodies), its text logged — secrets redacted — on `log` when given.
 template <class Fn>
-RouteHandler guarded_handler(Fn fn) {
-    return [fn = std::move(fn)](const AdminRequest& request) -> AdminResponse {
+RouteHandler guarded_handler(Fn fn, Poco::Logger* log = nullptr) {
+    return [fn = std::move(fn), log](const AdminRequest& request) -> AdminResponse {
+        auto internal = [&](const std::string& what) {
+            if (log) log->error(redact_secrets(request.method + " " + request.path + " failed: " + what));
+            return error_response(500, "internal", "internal error; the host log has the details");
+        };
         try {
             return fn(request);
         } catch (const ApiError& e) {
             return error_response(e);
         } catch (const Poco::Exception& e) {
-            return error_response(500, "internal", e.displayText());
+            return internal(e.displayText());
         } catch (const std::exception& e) {
-            return error_response(500, "internal", e.what());
+            return internal(e.what());
         } catch (...) {
-            return error_response(500, "internal", "unknown error");
+            return internal("unknown exception");
         }
     };
 }

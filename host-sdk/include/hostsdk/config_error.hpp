@@ -12,7 +12,7 @@ namespace hostsdk {
 /// Visible across the plugin boundary so that the host can catch it by type.
 class BOOST_SYMBOL_VISIBLE ConfigError : public std::runtime_error {
 public:
-    /// `key` is the full configuration key (e.g. `modules.ticketing.interval`); `message` says what
+    /// `key` is the full configuration key (e.g. `modules.widgets.interval`); `message` says what
     /// is wrong with it and must never contain the key's value when the key holds a secret.
     ConfigError(std::string key, const std::string& message)
         : std::runtime_error(key + ": " + message), key_(std::move(key)) {}

@@ -30,7 +30,7 @@ public:
     /// The whole host configuration, read-only (`${...}` expanded by Poco on read).
     virtual const Poco::Util::AbstractConfiguration& config() const = 0;
 
-    /// The module's logger, named `acpsa.<module>` or `<prefix>.<module>` as the host decides.
+    /// The module's logger, named `<prefix>.<module>` (the prefix is the host's choice).
     virtual Poco::Logger& logger() const = 0;
 
     /// The host's clock (a manual clock in tests).

@@ -13,7 +13,7 @@
 /// constructible, derived from `hostsdk::Module`) under the name `ModuleName` (a string literal).
 /// Use once per library, at global namespace scope, in one source file:
 ///
-///     HOSTSDK_MODULE(acpsa::mapping::MappingModule, "mapping")
+///     HOSTSDK_MODULE(example::WidgetModule, "widgets")
 ///
 /// The factory never throws: a constructor that throws yields nullptr, which the host reports.
 #define HOSTSDK_MODULE(ModuleClass, ModuleName)                                        \

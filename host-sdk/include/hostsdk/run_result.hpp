@@ -16,7 +16,7 @@ struct RunResult {
     Status status = Status::ok;
     /// One line for the log and `/api/health`. Must never hold a secret.
     std::string message;
-    /// Work items handled in the cycle (tickets, mappings, ...), shown in `/api/health`.
+    /// Work items handled in the cycle, shown in `/api/health`.
     std::uint64_t items = 0;
     /// Upstream API calls made in the cycle, shown in `/api/health`.
     std::uint64_t api_calls = 0;

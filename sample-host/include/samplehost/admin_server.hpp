@@ -8,6 +8,7 @@
 #include <Poco/Logger.h>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -62,8 +63,9 @@ public:
     /// The bound port.
     std::uint16_t port() const;
 
-    /// Stops accepting, aborts idle connections and waits for requests in flight. Idempotent.
-    void stop();
+    /// Stops accepting, aborts idle connections and waits for requests in flight, at most
+    /// `timeout`. True when none is left in flight. Idempotent.
+    bool stop(std::chrono::milliseconds timeout = std::chrono::milliseconds(30000));
 
 private:
     struct InFlight {

@@ -57,14 +57,18 @@ public:
     /// Runs one cycle of module `name` now. Throws StartupError when it is not enabled.
     hostsdk::RunResult run_once(const std::string& name);
 
-    /// Stops the admin listener, stops scheduling and waits for running cycles up to
-    /// `host.shutdown_timeout_s`, then stops and destroys the modules. Returns false when some cycle
-    /// did not end in time: the modules are then left alive (the caller should exit the process).
+    /// Signals every stop token, stops the admin listener and scheduling, and waits for running
+    /// cycles and requests, all within `host.shutdown_timeout_s`; then stops and destroys the
+    /// modules. Returns false when something did not end in time: everything it may still use is
+    /// then left alive and the caller must exit the process (the host cannot be destroyed safely).
     /// Idempotent.
     bool stop();
 
     /// The admin listener's bound port, or 0 when it is off.
     std::uint16_t admin_port() const;
+
+    /// What `/api/health` shows of each started module, in start order.
+    std::vector<ModuleStatus> statuses() const;
 
     /// The names of the loaded modules, in start order.
     std::vector<std::string> module_names() const;

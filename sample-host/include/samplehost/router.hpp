@@ -17,13 +17,16 @@ public:
 
     /// Adds a route. Throws std::invalid_argument for a pattern that does not start with `/`,
     /// and std::logic_error when the method and pattern are already registered.
-    void add(hostsdk::Route route);
+    /// `open` routes are answered without the admin token (only the host's health route).
+    void add(hostsdk::Route route, bool open = false);
 
     /// Finds the route for `method` and the raw (still percent-encoded) `path`; on `found` fills
     /// `handler` and `params` (decoded);
     /// `allowed` lists the methods of the path when it is `wrong_method`.
+    /// `open`, when given, tells whether the found route was registered as open.
     Match match(const std::string& method, const std::string& path, hostsdk::RouteHandler& handler,
-                std::map<std::string, std::string>& params, std::vector<std::string>& allowed) const;
+                std::map<std::string, std::string>& params, std::vector<std::string>& allowed,
+                bool* open = nullptr) const;
 
     /// Drops every route (and so every handler, which may reference module code).
     void clear();
@@ -34,6 +37,7 @@ private:
         std::string pattern;
         std::vector<std::string> segments;
         hostsdk::RouteHandler handler;
+        bool open = false;
     };
     mutable std::mutex mutex_;
     std::vector<Entry> entries_;

@@ -52,7 +52,8 @@ public:
     void start();
 
     /// Runs one cycle now on the calling thread, after any running cycle has finished.
-    /// Never throws: an exception escaping the module becomes a `failed` result.
+    /// Never throws: an exception escaping the module becomes a `failed` result; once a stop was
+    /// requested it runs nothing and answers `retry` ("the host is stopping").
     hostsdk::RunResult run_now();
 
     /// Wakes the scheduling thread to run a cycle as soon as possible (after the running one).
@@ -61,12 +62,15 @@ public:
     /// Stops scheduling new cycles and signals the stop token of a running one. Idempotent.
     void request_stop() noexcept;
 
-    /// Waits until the scheduling thread ended, at most `timeout`; true when it did (it is then
-    /// joined). False means a cycle is still running.
+    /// Waits until the scheduling thread ended and no cycle runs (scheduled or `run_now`), at
+    /// most `timeout`; true when so (the thread is then joined). False means a cycle still runs.
     bool wait_stopped(std::chrono::milliseconds timeout);
 
     /// True while no cycle is running.
     bool idle() const;
+
+    /// Callers of `run_now` waiting for the running cycle to end (a seam for tests).
+    int queued_runs() const;
 
     ModuleStatus status() const;
     const std::string& name() const noexcept { return name_; }
@@ -74,7 +78,8 @@ public:
 
 private:
     void loop();
-    hostsdk::RunResult run_cycle();
+    /// One cycle under the cycle lock; `asked_by_run_now` counts it out of `queued_runs`.
+    hostsdk::RunResult run_cycle(bool asked_by_run_now);
 
     std::shared_ptr<hostsdk::Module> module_;
     std::string name_;
@@ -93,7 +98,9 @@ private:
     bool stop_requested_ = false;
     bool run_requested_ = false;
     bool running_ = false;
-    bool thread_done_ = false;
+    int active_cycles_ = 0;  ///< cycles entered or waiting to enter (scheduled and run_now)
+    int queued_runs_ = 0;
+    bool thread_done_ = true;  ///< no scheduling thread runs
     ModuleStatus status_;
     std::thread thread_;
 };
@@ -109,6 +116,8 @@ public:
     ModuleRunner* find(const std::string& name) const;
     /// All runners in the order added.
     std::vector<ModuleRunner*> runners() const;
+    /// Signals every runner to stop (their stop tokens included). Idempotent.
+    void request_stop_all() noexcept;
     /// Signals every runner to stop, then waits for them, together at most `timeout`.
     /// True when all stopped; false when some cycle is still running.
     bool stop_all(std::chrono::milliseconds timeout);
