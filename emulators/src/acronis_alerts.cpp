@@ -116,8 +116,6 @@ EmuResponse AcronisService::list_alerts(const EmuRequest& request, const Params&
         updated = std::make_pair(op, static_cast<std::int64_t>(ns));
     }
     const std::string show_deleted = request.param("show_deleted", "false");
-    if (show_deleted != "true" && show_deleted != "false")
-        return alert_error(400, "BadRequest", "show_deleted must be true or false");
     bool descending = false;
     if (request.has_param("order")) {
         const std::string order = request.param("order");
@@ -131,8 +129,8 @@ EmuResponse AcronisService::list_alerts(const EmuRequest& request, const Params&
     }
     int limit = 100;
     if (request.has_param("limit") &&
-        (!Poco::NumberParser::tryParse(request.param("limit"), limit) || limit < 1 || limit > 10000))
-        return alert_error(400, "BadRequest", "limit must be a whole number from 1 to 10000");
+        (!Poco::NumberParser::tryParse(request.param("limit"), limit) || limit < 1))
+        return alert_error(400, "BadRequest", "limit must be a positive whole number");
     std::set<std::string> tenant_filter;
     if (request.has_param("tenant")) {
         std::string text = Poco::trim(request.param("tenant")), op, list;

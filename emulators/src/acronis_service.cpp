@@ -191,6 +191,17 @@ EmuResponse AcronisService::fault_error(int status, const EmuRequest& request) c
     return am_error(status, std::to_string(status), message);
 }
 
+EmuResponse AcronisService::error_reply(int status, const EmuRequest& request, const std::string& message) const {
+    if (is_alert_path(request.path)) {
+        Object::Ptr body = new Object;
+        body->set("domain", "AlertManager");
+        body->set("code", status == 413 ? "PayloadTooLarge" : status == 400 ? "BadRequest" : "InternalError");
+        body->set("reason", message);
+        return json_reply(status, body);
+    }
+    return am_error(status, std::to_string(status), message);
+}
+
 void AcronisService::expire_request_token(const EmuRequest& request) {
     const std::string prefix = "bearer ";
     if (request.authorization.size() <= prefix.size() ||

@@ -12,6 +12,7 @@
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/String.h>
+#include <Poco/ThreadPool.h>
 #include <Poco/URI.h>
 
 #include <algorithm>
@@ -34,6 +35,8 @@ EmuResponse control_error(int status, const std::string& message) {
 /// client reads the 413.
 bool read_body(Poco::Net::HTTPServerRequest& request, std::string& body) {
     constexpr std::size_t kMaxDrain = 16 * 1024 * 1024;
+    // Neither a length nor chunks: no body (RFC 7230 §3.3.3), not "read until the client closes".
+    if (!request.hasContentLength() && !request.getChunkedTransferEncoding()) return true;
     if (request.hasContentLength() && request.getContentLength64() > static_cast<Poco::Int64>(kMaxDrain)) return false;
     std::istream& in = request.stream();
     char buffer[8192];
@@ -55,7 +58,7 @@ bool read_body(Poco::Net::HTTPServerRequest& request, std::string& body) {
 
 class Handler : public Poco::Net::HTTPRequestHandler {
 public:
-    explicit Handler(ServiceEndpoint& endpoint) : endpoint_(endpoint) {}
+    Handler(ServiceEndpoint& endpoint, std::shared_ptr<void> in_flight) : endpoint_(endpoint), in_flight_(std::move(in_flight)) {}
 
     void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override {
         EmuRequest req;
@@ -69,7 +72,7 @@ public:
         EmuResponse answer;
         bool drop_after = false;
         if (!read_body(request, req.body)) {
-            answer = control_error(413, "request body is larger than 1 MiB");
+            answer = endpoint_.error_reply(413, req, "request body is larger than 1 MiB");
             response.setKeepAlive(false);
         } else {
             try {
@@ -77,7 +80,9 @@ public:
                 req.query = decode_query(req.raw_query);
                 answer = endpoint_.answer(req, drop_after);
             } catch (const Poco::SyntaxException& e) {
-                answer = control_error(400, "malformed URI: " + e.message());
+                answer = endpoint_.error_reply(400, req, "malformed URI: " + e.message());
+            } catch (const std::exception& e) {
+                answer = endpoint_.error_reply(500, req, std::string("emulator error: ") + e.what());
             }
         }
         if (answer.drop) {
@@ -106,13 +111,14 @@ private:
     }
 
     ServiceEndpoint& endpoint_;
+    std::shared_ptr<void> in_flight_;
 };
 
 class Factory : public Poco::Net::HTTPRequestHandlerFactory {
 public:
     explicit Factory(ServiceEndpoint& endpoint) : endpoint_(endpoint) {}
     Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
-        return new Handler(endpoint_);
+        return new Handler(endpoint_, endpoint_.enter());
     }
 
 private:
@@ -121,15 +127,32 @@ private:
 
 }  // namespace
 
-ServiceEndpoint::ServiceEndpoint(Service& service, const std::string& bind, std::uint16_t port) : service_(service) {
+ServiceEndpoint::ServiceEndpoint(Service& service, const std::string& bind, std::uint16_t port)
+    : service_(service), pool_(std::make_unique<Poco::ThreadPool>(2, 32)) {
     Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(bind, port), 64);
     auto* params = new Poco::Net::HTTPServerParams;
-    params->setMaxThreads(16);
+    params->setMaxThreads(32);
     params->setMaxQueued(256);
     params->setKeepAlive(true);
     params->setTimeout(Poco::Timespan(30, 0));
-    server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(*this), socket, params);
+    // A pool of its own: kept-alive connections and slow faults on one port never starve the other.
+    server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(*this), *pool_, socket, params);
     server_->start();
+}
+
+std::shared_ptr<void> ServiceEndpoint::enter() {
+    {
+        std::lock_guard<std::mutex> lock(stop_mutex_);
+        ++in_flight_;
+    }
+    return std::shared_ptr<void>(nullptr, [this](void*) {
+        std::lock_guard<std::mutex> lock(stop_mutex_);
+        if (--in_flight_ == 0) stop_cv_.notify_all();
+    });
+}
+
+EmuResponse ServiceEndpoint::error_reply(int status, const EmuRequest& request, const std::string& message) const {
+    return service_.error_reply(status, request, message);
 }
 
 ServiceEndpoint::~ServiceEndpoint() { stop(); }
@@ -144,6 +167,11 @@ void ServiceEndpoint::stop() {
     }
     stop_cv_.notify_all();
     server_->stopAll(true);
+    // Handlers still running use the service: wait for them before anything is destroyed.
+    std::unique_lock<std::mutex> lock(stop_mutex_);
+    stop_cv_.wait(lock, [this] { return in_flight_ == 0; });
+    lock.unlock();
+    pool_->joinAll();
 }
 
 bool ServiceEndpoint::pause(int ms) {
@@ -166,7 +194,11 @@ EmuResponse ServiceEndpoint::answer(const EmuRequest& request, bool& apply_then_
         return response;
     }
     if (kind == "slow") {
-        pause(fault->delay_ms);
+        if (!pause(fault->delay_ms)) {
+            EmuResponse stopped;
+            stopped.drop = true;  // the emulator is stopping: no answer
+            return stopped;
+        }
         return service_.handle(request);
     }
     if (kind == "drop") {

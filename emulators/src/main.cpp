@@ -81,6 +81,9 @@ int main(int argc, char** argv) {
     } catch (const emulator::SeedError& e) {
         std::cerr << "acpsa-emulator: bad seed: " << e.what() << std::endl;
         return 2;
+    } catch (const std::exception& e) {
+        std::cerr << "acpsa-emulator: bad seed: " << seed_path << ": " << e.what() << std::endl;
+        return 2;
     }
 
     // Block the stop signals in every thread; the main thread waits for them with sigwait.

@@ -100,6 +100,10 @@ EmuResponse PsaService::fault_error(int status, const EmuRequest&) const {
     return message(status, text);
 }
 
+EmuResponse PsaService::error_reply(int status, const EmuRequest&, const std::string& text) const {
+    return message(status, text);
+}
+
 EmuResponse PsaService::handle(const EmuRequest& request) {
     const std::string key = request.param_nocase("api_key");
     bool authorized = false;
@@ -285,9 +289,8 @@ EmuResponse PsaService::ticket_categories(const EmuRequest& request) {
     std::vector<Lookup> categories = data_.ticket_categories;
     if (!type.empty()) {
         const Lookup* t = resolve(data_.ticket_types, type);
-        if (!t) return message(400, "Ticket type '" + type + "' was not found.");
         categories.erase(std::remove_if(categories.begin(), categories.end(),
-                                        [&](const Lookup& c) { return c.type_id != t->id; }),
+                                        [&](const Lookup& c) { return !t || c.type_id != t->id; }),
                          categories.end());
     }
     return array_reply(lookup_array(categories, false));
@@ -351,8 +354,15 @@ EmuResponse PsaService::create_ticket(const EmuRequest& request) {
     if (!type) return message(400, "Ticket type '" + type_value.value_or("") + "' was not found.");
     const Lookup* category = nullptr;
     if (category_value) {
-        category = resolve(data_.ticket_categories, *category_value);
-        if (!category || category->type_id != type->id)
+        // Category names repeat across types (TCB under Bug and under Incident A): resolve among
+        // the chosen type's categories only.
+        std::vector<Lookup> of_type;
+        for (const auto& c : data_.ticket_categories)
+            if (c.type_id == type->id) of_type.push_back(c);
+        const Lookup* found = resolve(of_type, *category_value);
+        for (const auto& c : data_.ticket_categories)
+            if (found && c.id == found->id) category = &c;
+        if (!category)
             return message(400, "Ticket category '" + *category_value + "' was not found for type '" + type->name + "'.");
     }
     const Lookup* status = nullptr;

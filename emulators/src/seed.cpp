@@ -4,6 +4,7 @@
 
 #include <Poco/String.h>
 
+#include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <set>
@@ -171,6 +172,19 @@ AcronisSeed parse_acronis(const Object::Ptr& root) {
         if (bool_optional(o, "cleared", path + ".cleared").value_or(false)) a.deleted_ns = a.updated_ns;
         seed.alerts.push_back(a);
     }
+    // updatedAt is strictly increasing across all alerts: seeded alerts raised at the same moment
+    // are a nanosecond apart, in seed order.
+    std::vector<Alert*> by_time;
+    for (auto& a : seed.alerts) by_time.push_back(&a);
+    std::stable_sort(by_time.begin(), by_time.end(), [](const Alert* x, const Alert* y) { return x->updated_ns < y->updated_ns; });
+    for (std::size_t i = 1; i < by_time.size(); ++i) {
+        if (by_time[i]->updated_ns > by_time[i - 1]->updated_ns) continue;
+        const std::int64_t shift = by_time[i - 1]->updated_ns + 1 - by_time[i]->updated_ns;
+        by_time[i]->created_ns += shift;
+        by_time[i]->received_ns += shift;
+        by_time[i]->updated_ns += shift;
+        if (by_time[i]->deleted_ns) by_time[i]->deleted_ns = by_time[i]->updated_ns;
+    }
     return seed;
 }
 
@@ -313,6 +327,8 @@ Seed parse_seed(const std::string& json_text) {
         return seed;
     } catch (const JsonShapeError& e) {
         throw SeedError(e.what());
+    } catch (const Poco::Exception& e) {
+        throw SeedError("seed: " + e.displayText());
     }
 }
 

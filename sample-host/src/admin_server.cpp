@@ -14,6 +14,7 @@
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/SHA2Engine.h>
 #include <Poco/String.h>
+#include <Poco/ThreadPool.h>
 #include <Poco/URI.h>
 
 #include <openssl/crypto.h>
@@ -130,7 +131,10 @@ public:
         // kMaxDrainBytes, without keeping it) so that the client reads our 413 instead of a reset.
         const bool declared_huge =
             request.hasContentLength() && request.getContentLength64() > static_cast<Poco::Int64>(kMaxDrainBytes);
-        if (declared_huge) {
+        // Neither a length nor chunks: no body (RFC 7230 §3.3.3), not "read until the client closes".
+        const bool has_body = request.hasContentLength() || request.getChunkedTransferEncoding();
+        if (!has_body) {
+        } else if (declared_huge) {
             raw.body_too_large = true;
         } else {
             std::istream& in = request.stream();
@@ -198,7 +202,9 @@ AdminServer::AdminServer(const ListenAddress& address, std::size_t threads, cons
     params->setMaxQueued(256);
     params->setKeepAlive(true);
     params->setTimeout(Poco::Timespan(30, 0));
-    server_ = std::make_unique<Poco::Net::HTTPServer>(new HandlerFactory(dispatcher, make_guard), socket, params);
+    // A thread pool of its own (Poco's default pool is shared by every server in the process).
+    pool_ = std::make_unique<Poco::ThreadPool>(2, static_cast<int>(threads) + 1);
+    server_ = std::make_unique<Poco::Net::HTTPServer>(new HandlerFactory(dispatcher, make_guard), *pool_, socket, params);
     server_->start();
     log.information("admin listening on " + address.host + ":" + std::to_string(server_->port()));
 }

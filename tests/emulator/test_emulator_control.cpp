@@ -2,7 +2,11 @@
 
 #include "emulator_fixture.hpp"
 
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/NetException.h>
+#include <Poco/StreamCopier.h>
 
 #include <catch2/catch.hpp>
 
@@ -157,10 +161,31 @@ TEST_CASE("control: tenants change state, technicians change ticket statuses, cu
     CHECK(e.control(psa, "GET", "/_emulator/nothing").status == 404);
 }
 
-TEST_CASE("emulator: bodies over 1 MiB are refused with 413", "[emulator][control]") {
+TEST_CASE("emulator: bodies over 1 MiB are refused with 413 in the API's error style", "[emulator][control]") {
     Emu e;
     auto reply = e.psa("POST", "v1/tickets/createticket", "", std::string(1024 * 1024 + 1, ' '));
     CHECK(reply.status == 413);
+    CHECK(reply.json()->has("Message"));
+}
+
+TEST_CASE("emulator: a POST without Content-Length has an empty body and is answered at once", "[emulator][control]") {
+    Emu e;
+    Poco::Net::HTTPClientSession session("127.0.0.1", e.emu.acronis_port());
+    session.setTimeout(Poco::Timespan(5, 0));
+    Poco::Net::HTTPRequest request("POST", "/_emulator/tokens/expire", Poco::Net::HTTPMessage::HTTP_1_1);
+    session.sendRequest(request);  // no Content-Length, no chunks
+    Poco::Net::HTTPResponse response;
+    std::string body;
+    Poco::StreamCopier::copyToString(session.receiveResponse(response), body);
+    CHECK(response.getStatus() == Poco::Net::HTTPResponse::HTTP_OK);
+    CHECK(body.find("expired") != std::string::npos);
+}
+
+TEST_CASE("emulator: seeded alerts get strictly increasing updatedAt", "[emulator][control]") {
+    Emu e;
+    auto alerts = e.acronis_state()->getArray("alerts");
+    REQUIRE(alerts->size() == 2);  // both seeded 3600 s ago
+    CHECK(alerts->getObject(0)->getValue<std::string>("updatedAt") != alerts->getObject(1)->getValue<std::string>("updatedAt"));
 }
 
 TEST_CASE("emulator: concurrent ticket creation hands out unique ids", "[emulator][control]") {
@@ -214,6 +239,7 @@ TEST_CASE("seed: every malformed seed names the field", "[emulator][seed]") {
     CHECK(error_of(replace(R"({"Id": 1, "Name": "New", "IsDefault": true})", R"({"Id": 1, "Name": "New"})")).find("psa.ticket_statuses") != std::string::npos);
     CHECK(error_of(replace(R"("api_keys": ["psa-key-1"])", R"("api_keys": [])")).find("psa.api_keys") != std::string::npos);
     CHECK(error_of(replace(R"("name": "Alpha",)", R"("name": "Alpha", "colour": "red",)")).find("acronis.tenants[2].colour") != std::string::npos);
+    CHECK(error_of(replace(R"({"Id": 1002,)", R"({"Id": 99999999999999999999999,)")) != "<accepted>");
 }
 
 TEST_CASE("acpsa-emulator: runs from the command line and stops on SIGTERM, a bad seed exits 2", "[emulator][process]") {

@@ -145,7 +145,7 @@ TEST_CASE("psa lookups: types, categories per type, statuses, teams", "[emulator
     CHECK(column(json_array(e.psa("GET", "v1/tickets/getticketcategories", "ticketType=1").body), "Name") ==
           std::vector<std::string>{"TCB"});
     CHECK(json_array(e.psa("GET", "v1/tickets/getticketcategories").body)->size() == 3);
-    CHECK(e.psa("GET", "v1/tickets/getticketcategories", "ticketType=Nope").status == 400);
+    CHECK(json_array(e.psa("GET", "v1/tickets/getticketcategories", "ticketType=Nope").body)->size() == 0);
     auto statuses = json_array(e.psa("GET", "v1/tickets/getticketstatuses").body);
     CHECK(statuses->getObject(0)->getValue<bool>("IsDefault"));
     CHECK(statuses->getObject(2)->getValue<bool>("IsClosed"));
@@ -172,6 +172,24 @@ TEST_CASE("psa createticket: resolves names or ids, stamps dates, default status
     CHECK(first->getValue<std::string>("CreatedDate").size() == 19);
     CHECK(tickets->getObject(1)->getValue<std::string>("Status") == "In Progress");
     CHECK(tickets->getObject(1)->getValue<std::string>("Type") == "Bug");
+}
+
+TEST_CASE("psa createticket: a category name shared by two types resolves within the chosen type", "[emulator][psa]") {
+    Emu e;
+    auto reply = e.psa("POST", "v1/tickets/createticket", "",
+                       R"({"Title": "t", "CustomerNameOrId": "1001", "TicketTypeNameOrId": "Incident A", "TicketCategoryNameOrId": "TCB"})");
+    REQUIRE(reply.status == 200);
+    auto bug = e.psa("POST", "v1/tickets/createticket", "",
+                     R"({"Title": "t", "CustomerNameOrId": "1001", "TicketTypeNameOrId": "Bug", "TicketCategoryNameOrId": "tcb"})");
+    REQUIRE(bug.status == 200);
+    auto tickets = e.psa_state()->getArray("tickets");
+    CHECK(tickets->getObject(0)->getValue<std::string>("Category") == "TCB");
+    CHECK(tickets->getObject(0)->getValue<std::string>("Type") == "Incident A");
+    CHECK(tickets->getObject(1)->getValue<std::string>("Type") == "Bug");
+    // By id, a category of another type is refused.
+    CHECK(e.psa("POST", "v1/tickets/createticket", "",
+                R"({"Title": "t", "CustomerNameOrId": "1001", "TicketTypeNameOrId": "Bug", "TicketCategoryNameOrId": 21})")
+              .status == 400);
 }
 
 TEST_CASE("psa createticket: what does not resolve is a 400 naming it", "[emulator][psa]") {

@@ -24,6 +24,7 @@ public:
     std::optional<EmuResponse> control(const EmuRequest& request) override;
     Poco::JSON::Object::Ptr state() const override;
     EmuResponse fault_error(int status, const EmuRequest& request) const override;
+    EmuResponse error_reply(int status, const EmuRequest& request, const std::string& message) const override;
     bool supports_expired_token() const override { return true; }
     void expire_request_token(const EmuRequest& request) override;
 

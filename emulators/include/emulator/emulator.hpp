@@ -12,9 +12,12 @@
 #include <mutex>
 #include <string>
 
-namespace Poco::Net {
+namespace Poco {
+class ThreadPool;
+namespace Net {
 class HTTPServer;
 }
+}  // namespace Poco
 
 namespace emulator {
 
@@ -38,6 +41,12 @@ public:
     /// Exposed for the HTTP handler; thread-safe.
     EmuResponse answer(const EmuRequest& request, bool& apply_then_drop);
 
+    /// Marks a request in flight until the returned guard is released (stop waits for them).
+    std::shared_ptr<void> enter();
+
+    /// An error answer in the service's own style.
+    EmuResponse error_reply(int status, const EmuRequest& request, const std::string& message) const;
+
 private:
     EmuResponse control(const EmuRequest& request);
     /// Waits `ms` or until stop; false when stopped.
@@ -46,10 +55,12 @@ private:
     Service& service_;
     FaultTable faults_;
     RequestStats stats_;
+    std::unique_ptr<Poco::ThreadPool> pool_;
     std::unique_ptr<Poco::Net::HTTPServer> server_;
     std::mutex stop_mutex_;
     std::condition_variable stop_cv_;
     bool stopping_ = false;
+    int in_flight_ = 0;
 };
 
 /// Options of the whole emulator.

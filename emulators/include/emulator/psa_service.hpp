@@ -22,6 +22,7 @@ public:
     std::optional<EmuResponse> control(const EmuRequest& request) override;
     Poco::JSON::Object::Ptr state() const override;
     EmuResponse fault_error(int status, const EmuRequest& request) const override;
+    EmuResponse error_reply(int status, const EmuRequest& request, const std::string& message) const override;
 
 private:
     using Handler = EmuResponse (PsaService::*)(const EmuRequest&);

@@ -41,6 +41,9 @@ public:
     /// error style; the caller adds `Retry-After` for 429.
     virtual EmuResponse fault_error(int status, const EmuRequest& request) const = 0;
 
+    /// An error answer with `message` in the API's own style (413, malformed request, ...).
+    virtual EmuResponse error_reply(int status, const EmuRequest& request, const std::string& message) const = 0;
+
     /// Whether the `expired_token` fault applies to this API.
     virtual bool supports_expired_token() const { return false; }
 

@@ -14,9 +14,12 @@
 #include <mutex>
 #include <string>
 
-namespace Poco::Net {
+namespace Poco {
+class ThreadPool;
+namespace Net {
 class HTTPServer;
 }
+}  // namespace Poco
 
 namespace samplehost {
 
@@ -74,6 +77,7 @@ private:
         int count = 0;
     };
     std::shared_ptr<InFlight> in_flight_;
+    std::unique_ptr<Poco::ThreadPool> pool_;
     std::unique_ptr<Poco::Net::HTTPServer> server_;
     bool stopped_ = false;
 };
