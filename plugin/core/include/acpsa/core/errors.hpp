@@ -1,0 +1,60 @@
+#pragma once
+/// The errors the integration's clients raise. All derive from UpstreamError, so a module can
+/// catch one type, tell transient from permanent failures, and show a message that names the
+/// service, the call and the status — never a secret.
+
+#include <stdexcept>
+#include <string>
+
+namespace acpsa::core {
+
+/// A call to Acronis or the PSA failed. `what()` is one line: service, call, status, message.
+class UpstreamError : public std::runtime_error {
+public:
+    /// `status` is the HTTP status, or 0 when no answer came (network error, timeout).
+    /// `transient`: worth retrying later (5xx, 429, network); else permanent until something changes.
+    UpstreamError(std::string service, std::string call, int status, std::string code, std::string message,
+                  bool transient);
+
+    const std::string& service() const noexcept { return service_; }  ///< `acronis` or `psa`
+    const std::string& call() const noexcept { return call_; }        ///< e.g. `POST /api/2/tenants`
+    int status() const noexcept { return status_; }
+    const std::string& code() const noexcept { return code_; }        ///< vendor error code, if any
+    const std::string& message() const noexcept { return message_; }  ///< vendor message, redacted
+    bool transient() const noexcept { return transient_; }
+
+private:
+    std::string service_, call_;
+    int status_;
+    std::string code_, message_;
+    bool transient_;
+};
+
+/// A call that changes state (create tenant, create user, activation e-mail, create ticket, ...)
+/// was sent, but no answer came back (timeout, dropped connection, or a 5xx that may have been
+/// applied): the change may or may not have happened. The caller looks before it retries.
+class OutcomeUnknownError : public UpstreamError {
+public:
+    OutcomeUnknownError(std::string service, std::string call, int status, std::string message);
+};
+
+/// Credentials were refused (token call 400/401, a second 401 after a fresh token, PSA 401):
+/// a configuration problem, not retried.
+class AuthenticationError : public UpstreamError {
+public:
+    AuthenticationError(std::string service, std::string call, int status, std::string message);
+};
+
+/// A 2xx answer whose body is not what the contract says (not JSON, missing fields).
+class MalformedResponseError : public UpstreamError {
+public:
+    MalformedResponseError(std::string service, std::string call, std::string message);
+};
+
+/// A stop was requested while the client waited to retry.
+class StoppedError : public std::runtime_error {
+public:
+    StoppedError() : std::runtime_error("stopped while waiting to retry") {}
+};
+
+}  // namespace acpsa::core
