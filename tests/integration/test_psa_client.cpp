@@ -236,3 +236,36 @@ TEST_CASE("psa client: the api key never reaches an error or a log line", "[clie
         CHECK(line.find("Sup3r-Secret-K3y") == std::string::npos);
     }
 }
+
+TEST_CASE("psa client: 429 waits Retry-After on reads, slow answers time out and are retried, bad bodies are errors",
+          "[client][psa]") {
+    Clients c;
+    auto client = c.psa();
+    c.fault(c.e.emu.psa_port(), R"({"route": "GET /webapi/{ver}/teams/getteams", "kind": "429", "retry_after": 5})");
+    CHECK(client.teams().size() == 2);
+    REQUIRE_FALSE(c.sleeps.all().empty());
+    CHECK(c.sleeps.all().back() == std::chrono::milliseconds(5000));
+    c.fault(c.e.emu.psa_port(), R"({"route": "GET /webapi/{ver}/teams/getteams", "kind": "slow", "delay_ms": 4000})");
+    CHECK(client.teams().size() == 2);  // timed out after 2 s, then retried
+    c.fault(c.e.emu.psa_port(), R"({"route": "GET /webapi/{ver}/teams/getteams", "kind": "malformed"})");
+    CHECK_THROWS_AS(client.teams(), MalformedResponseError);
+    c.fault(c.e.emu.psa_port(), R"({"route": "GET /webapi/{ver}/teams/getteams", "kind": "401"})");
+    CHECK_THROWS_AS(client.teams(), AuthenticationError);
+    // A 429 on createticket is not repeated blindly: checked first, then sent once more.
+    c.fault(c.e.emu.psa_port(), R"({"route": "POST /webapi/{ver}/tickets/createticket", "kind": "429", "retry_after": 2})");
+    c.reset_stats();
+    auto handle = client.create_ticket(ticket_for("[AC-42424242-1]", now_ns(c)));
+    CHECK_FALSE(handle.ref.empty());
+    CHECK(c.requests(c.e.emu.psa_port(), kCreate) == 2);
+    CHECK(c.requests(c.e.emu.psa_port(), kReport) == 1);  // the lookup in between
+    CHECK(c.e.psa_state()->getArray("tickets")->size() == 1);
+}
+
+TEST_CASE("psa client: a ticket without its marker in the title is refused before anything is sent", "[client][psa]") {
+    Clients c;
+    auto client = c.psa();
+    auto ticket = ticket_for("[AC-33A7E16F-1]", now_ns(c));
+    ticket.title = "Backup failed";
+    CHECK_THROWS_AS(client.create_ticket(ticket), std::invalid_argument);
+    CHECK(client.api_calls() == 0);
+}

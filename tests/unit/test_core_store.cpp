@@ -36,24 +36,52 @@ TicketLink link_for(const std::string& alert, int occurrence, std::optional<std:
     return l;
 }
 
+Mapping mapping_of(std::string customer, std::optional<std::string> tenant, std::string state, std::optional<std::string> error,
+                   std::string source, std::int64_t at) {
+    Mapping m;
+    m.psa_customer_id = std::move(customer);
+    m.tenant_id = std::move(tenant);
+    m.psa_customer_name = "Customer " + m.psa_customer_id;
+    m.tenant_name = "Tenant";
+    m.state = std::move(state);
+    m.error = std::move(error);
+    m.source = std::move(source);
+    m.updated_ns = at;
+    return m;
+}
+
 }  // namespace
 
 TEST_CASE("store: a customer maps to one tenant and a tenant to one customer", "[core][store]") {
     MemoryStore m;
-    m.store.put_mapping(Mapping{"1001", std::string("T-A"), "mapped", std::nullopt, "manual", 1});
+    m.store.put_mapping(mapping_of("1001", std::string("T-A"), "mapped", std::nullopt, "manual", 1));
     CHECK(m.store.mapping("1001")->tenant_id == std::optional<std::string>("t-a"));
     CHECK(m.store.mapping_for_tenant("T-A")->psa_customer_id == "1001");
-    CHECK_THROWS_AS(m.store.put_mapping(Mapping{"1002", std::string("t-a"), "mapped", std::nullopt, "manual", 2}), StoreConflict);
+    CHECK_THROWS_AS(m.store.put_mapping(mapping_of("1002", std::string("t-a"), "mapped", std::nullopt, "manual", 2)), StoreConflict);
     CHECK_FALSE(m.store.mapping("1002").has_value());  // nothing half-written
-    m.store.put_mapping(Mapping{"1001", std::string("t-b"), "failed", std::string("tenant disabled"), "manual", 3});
+    m.store.put_mapping(mapping_of("1001", std::string("t-b"), "failed", std::string("tenant disabled"), "manual", 3));
     CHECK(m.store.mapping("1001")->error == std::optional<std::string>("tenant disabled"));
-    m.store.put_mapping(Mapping{"1002", std::string("t-a"), "mapped", std::nullopt, "marketplace", 4});  // t-a is free now
-    m.store.put_mapping(Mapping{"1003", std::nullopt, "provisioning", std::nullopt, "provisioned", 5});
-    m.store.put_mapping(Mapping{"1004", std::nullopt, "provisioning", std::nullopt, "provisioned", 5});  // many without a tenant
+    m.store.put_mapping(mapping_of("1002", std::string("t-a"), "mapped", std::nullopt, "marketplace", 4));  // t-a is free now
+    m.store.put_mapping(mapping_of("1003", std::nullopt, "provisioning", std::nullopt, "provisioned", 5));
+    m.store.put_mapping(mapping_of("1004", std::nullopt, "provisioning", std::nullopt, "provisioned", 5));  // many without a tenant
     CHECK(m.store.mappings().size() == 4);
     m.store.remove_mapping("1001");
     CHECK_FALSE(m.store.mapping("1001").has_value());
-    CHECK_THROWS(m.store.put_mapping(Mapping{"1005", std::nullopt, "weird", std::nullopt, "manual", 6}));
+    CHECK_THROWS(m.store.put_mapping(mapping_of("1005", std::nullopt, "weird", std::nullopt, "manual", 6)));
+}
+
+TEST_CASE("store: map to new starts a job and a provisioning mapping together, or neither", "[core][store]") {
+    MemoryStore m;
+    auto job = m.store.start_provisioning("1008", "Contoso Ltd", 5);
+    CHECK(m.store.mapping("1008")->state == "provisioning");
+    CHECK(m.store.mapping("1008")->psa_customer_name == "Contoso Ltd");
+    CHECK(m.store.running_job_for("1008")->id == job.id);
+    CHECK_THROWS_AS(m.store.start_provisioning("1008", "Contoso Ltd", 6), StoreConflict);
+    m.store.put_mapping(mapping_of("1001", std::string("t1"), "mapped", std::nullopt, "manual", 1));
+    CHECK_THROWS_AS(m.store.start_provisioning("1001", "DE Telecom", 7), StoreConflict);
+    CHECK(m.store.jobs().size() == 1);  // the refused one left no job behind
+    m.store.put_mapping(mapping_of("1002", std::nullopt, "failed", std::string("map failed upstream"), "manual", 1));
+    CHECK_NOTHROW(m.store.start_provisioning("1002", "Blah", 8));  // a failed action does not block
 }
 
 TEST_CASE("store: one running provisioning job per customer", "[core][store]") {
@@ -169,7 +197,7 @@ TEST_CASE("store: an empty file is migrated, and a reopened file keeps its data"
     {
         auto pool = samplehost::open_state_database(dir.file("state.db"), std::chrono::seconds(5));
         Store store(*pool);
-        store.put_mapping(Mapping{"1001", std::string("t1"), "mapped", std::nullopt, "manual", 1});
+        store.put_mapping(mapping_of("1001", std::string("t1"), "mapped", std::nullopt, "manual", 1));
         Poco::Data::Session session = pool->get();
         using namespace Poco::Data::Keywords;
         int version = 0;

@@ -203,7 +203,12 @@ std::string AcronisClient::bearer_token(bool force_refresh) {
             continue;
         }
         if (response.status == 200) {
-            auto root = object_of(json::parse(response.body));
+            Object::Ptr root;
+            try {
+                root = object_of(json::parse(response.body));
+            } catch (const std::runtime_error& e) {
+                throw MalformedResponseError(kService, call_name, e.what());
+            }
             auto token = json::text(json::get(root, "access_token"));
             if (!token) throw MalformedResponseError(kService, call_name, "no access_token");
             auto expires = json::integer(json::get(root, "expires_on"));
@@ -235,7 +240,8 @@ bool AcronisClient::wait_before_retry(int attempt, const HttpResponse* response)
     std::uniform_real_distribution<double> jitter(0.5, 1.0);
     std::chrono::milliseconds wait = backoff_delay(settings_.retry, attempt, jitter(random));
     if (response) {
-        if (auto after = parse_retry_after(response->header("retry-after"), clock_.now())) wait = *after;
+        if (auto after = parse_retry_after(response->header("retry-after"), clock_.now()))
+            wait = std::min(*after, std::chrono::milliseconds(settings_.retry.max_delay));
     }
     Sleeper sleeper;
     {
@@ -247,7 +253,7 @@ bool AcronisClient::wait_before_retry(int attempt, const HttpResponse* response)
 
 void AcronisClient::fail(const std::string& call_name, const HttpResponse& response) {
     std::string code;
-    const std::string message = acronis_error_message(response.body, code);
+    const std::string message = scrub_secret(acronis_error_message(response.body, code), settings_.client_secret);
     const bool transient = response.status == 429 || response.status >= 500;
     throw UpstreamError(kService, call_name, response.status, code, message, transient);
 }
@@ -390,7 +396,8 @@ Tenant AcronisClient::create_tenant(const NewTenant& tenant) {
     try {
         return parse_tenant(response.body);
     } catch (const std::runtime_error& e) {
-        throw MalformedResponseError(kService, "POST /api/2/tenants", e.what());
+        // It was created (2xx) but the answer cannot be read: the caller looks it up by its tag.
+        throw OutcomeUnknownError(kService, "POST /api/2/tenants", response.status, std::string("unreadable answer: ") + e.what());
     }
 }
 
@@ -430,7 +437,7 @@ User AcronisClient::create_user(const std::string& tenant_id, const std::string&
     try {
         return user_from(object_of(json::parse(response.body)));
     } catch (const std::runtime_error& e) {
-        throw MalformedResponseError(kService, "POST /api/2/users", e.what());
+        throw OutcomeUnknownError(kService, "POST /api/2/users", response.status, std::string("unreadable answer: ") + e.what());
     }
 }
 
@@ -488,6 +495,11 @@ void AcronisClient::set_password(const std::string& user_id, const std::string& 
     // Setting the same password twice is harmless: retried like an idempotent call.
     call("POST", "/api/2/users/" + encode(user_id) + "/password", "POST /api/2/users/{id}/password",
          json::stringify(Var(body)), Safety::idempotent);
+}
+
+std::int64_t AcronisClient::first_watermark_ns() const {
+    const auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(clock_.now().time_since_epoch()).count();
+    return now - static_cast<std::int64_t>(settings_.initial_lookback.count()) * 1000000000LL;
 }
 
 AlertPoll AcronisClient::alerts_changed_since(std::int64_t watermark_ns,

@@ -1,6 +1,18 @@
 #include "acpsa/core/errors.hpp"
 
+#include <Poco/String.h>
+#include <Poco/URI.h>
+
 namespace acpsa::core {
+
+std::string scrub_secret(std::string text, const std::string& secret) {
+    if (secret.size() < 4) return text;  // too short to tell from ordinary words
+    std::string encoded;
+    Poco::URI::encode(secret, "!#$&'()*+,/:;=?@[]\"%<>{}|^` ", encoded);
+    Poco::replaceInPlace(text, secret, std::string("***"));
+    if (encoded != secret) Poco::replaceInPlace(text, encoded, std::string("***"));
+    return text;
+}
 
 namespace {
 std::string describe(const std::string& service, const std::string& call, int status, const std::string& code,

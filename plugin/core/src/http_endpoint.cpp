@@ -125,7 +125,9 @@ HttpResponse HttpEndpoint::send(const HttpRequest& request) {
         Poco::StreamCopier::copyToString(in, response.body);
         response.status = static_cast<int>(answer.getStatus());
         for (const auto& [name, value] : answer) response.headers[Poco::toLower(name)] = value;
-        if (!in.good() && !in.eof()) throw NoAnswerError("the answer from " + host_ + " was cut short");
+        if ((!in.good() && !in.eof()) ||
+            (answer.hasContentLength() && static_cast<Poco::Int64>(response.body.size()) < answer.getContentLength64()))
+            throw NoAnswerError("the answer from " + host_ + " was cut short");
         const bool keep = answer.getKeepAlive();
         if (keep) {
             std::lock_guard<std::mutex> lock(mutex_);

@@ -100,7 +100,7 @@ std::optional<TicketHandle> parse_create_reply(const std::string& body, const st
     if (!object) return std::nullopt;
     TicketHandle handle;
     if (auto id = json::text(json::get(object, "Id"))) handle.id = Poco::trim(*id);
-    else if (auto ticket_id = json::text(json::get(object, "TicketId"))) handle.id = Poco::trim(*ticket_id);
+    else if (auto ticket_id = from_scalar(json::get(object, "TicketId"))) handle = *ticket_id;
     if (auto ref = json::text(json::get(object, "RefNumber"))) {
         handle.ref = Poco::trim(*ref);
         if (!ref_prefix.empty() && handle.ref.rfind(ref_prefix, 0) == 0) handle.ref = handle.ref.substr(ref_prefix.size());
@@ -137,6 +137,8 @@ bool PsaClient::wait(std::chrono::milliseconds delay) {
 }
 
 std::string PsaClient::call_name(const std::string& method, const std::string& path) const { return method + " " + path; }
+
+std::string PsaClient::scrub(std::string text) const { return scrub_secret(std::move(text), settings_.api_key); }
 
 std::string PsaClient::address(const TicketHandle& ticket) const {
     return ticket.ref.empty() ? ticket.id : settings_.ref_prefix + ticket.ref;
@@ -175,14 +177,19 @@ HttpResponse PsaClient::call(const std::string& method, const std::string& path,
             continue;
         }
         if (response.status >= 200 && response.status < 300) return response;
-        const std::string message = psa_error_message(response.body);
+        const std::string message = scrub(psa_error_message(response.body));
         if (response.status == 401)
             throw AuthenticationError(kService, name, 401, message + " (check acpsa.psa.api_key)");
-        if (response.status >= 500 && safety == Safety::not_idempotent)
+        if (safety == Safety::not_idempotent && (response.status >= 500 || response.status == 429)) {
+            // Never repeated blindly (§4): after the server's pause, the caller checks first.
+            if (auto after = parse_retry_after(response.header("retry-after"), clock_.now()))
+                if (!wait(std::min(*after, std::chrono::milliseconds(settings_.retry.max_delay)))) throw StoppedError();
             throw OutcomeUnknownError(kService, name, response.status, message);
+        }
         if (response.status == 429 || response.status >= 500) {
             if (attempt >= settings_.retry.max_attempts) throw UpstreamError(kService, name, response.status, "", message, true);
-            if (auto after = parse_retry_after(response.header("retry-after"), clock_.now())) delay = *after;
+            if (auto after = parse_retry_after(response.header("retry-after"), clock_.now()))
+                delay = std::min(*after, std::chrono::milliseconds(settings_.retry.max_delay));
             log_.warning("psa: " + name + " answered " + std::to_string(response.status) + ", retrying");
             if (!wait(delay)) throw StoppedError();
             continue;
@@ -225,8 +232,11 @@ std::vector<Object::Ptr> PsaClient::grid(const std::string& path, const std::vec
         } catch (const UpstreamError& e) {
             if (e.status() == 400 && server_filters && !filters.empty()) {
                 // The server refused a filter: the same request without it, filtered here (§2).
+                // Filtering here needs every row, so every page is read, at the full page size.
                 log_.warning("psa: " + path + " refused the filter (" + e.message() + "); filtering locally");
                 server_filters = false;
+                all_pages = true;
+                page_size = settings_.page_size;
                 rows.clear();
                 page = 0;
                 continue;
@@ -299,7 +309,8 @@ std::optional<PsaContact> PsaClient::primary_contact(const PsaCustomer& customer
     std::vector<Object::Ptr> rows;
     try {
         rows = grid(s.path_contacts, {{s.col_contact_company_filter, "eq", customer.name}},
-                    s.col_contact_first + "," + s.col_contact_last + "," + s.col_contact_email + "," + s.col_contact_is_primary,
+                    s.col_contact_first + "," + s.col_contact_last + "," + s.col_contact_email + "," + s.col_contact_is_primary +
+                        "," + s.col_contact_company_filter,
                     "", false, "", 100, true);
     } catch (const UpstreamError& e) {
         if (e.status() == 404) return fallback();
@@ -500,6 +511,18 @@ std::optional<TicketRow> PsaClient::lookup_ticket(const std::string& marker, con
 
 TicketHandle PsaClient::create_ticket(const NewTicket& ticket) {
     const auto& s = settings_;
+    // Without a marker in the title the lookup after create could adopt someone else's ticket.
+    if (Poco::trim(ticket.marker).empty() || ticket.title.find(ticket.marker) == std::string::npos ||
+        Poco::trim(ticket.customer_name).empty())
+        throw std::invalid_argument("create_ticket: the title must carry the marker, and the customer's name is needed");
+    auto lookup = [&](const std::string& why) -> std::optional<TicketRow> {
+        try {
+            return lookup_ticket(ticket.marker, ticket.customer_name, ticket.intent_ns);
+        } catch (const UpstreamError& e) {
+            throw OutcomeUnknownError(kService, call_name("POST", s.path_create_ticket), 0,
+                                      why + "; the lookup failed too: " + e.message());
+        }
+    };
     bool send_inferred = true;
     bool retried_unknown = false;
     for (;;) {
@@ -509,10 +532,11 @@ TicketHandle PsaClient::create_ticket(const NewTicket& ticket) {
         body->set("CustomerNameOrId", ticket.customer);
         body->set("TicketTypeNameOrId", ticket.type);
         if (!ticket.category.empty()) body->set("TicketCategoryNameOrId", ticket.category);
-        const bool has_inferred = (!s.field_create_status.empty() && !ticket.status.empty()) ||
+        const std::string status = ticket.status.empty() ? s.status_new : ticket.status;  // empty: the PSA's default
+        const bool has_inferred = (!s.field_create_status.empty() && !status.empty()) ||
                                   (!s.field_create_team.empty() && !ticket.team.empty());
         if (send_inferred) {
-            if (!s.field_create_status.empty() && !ticket.status.empty()) body->set(s.field_create_status, ticket.status);
+            if (!s.field_create_status.empty() && !status.empty()) body->set(s.field_create_status, status);
             if (!s.field_create_team.empty() && !ticket.team.empty()) body->set(s.field_create_team, ticket.team);
         }
         HttpResponse response;
@@ -520,8 +544,7 @@ TicketHandle PsaClient::create_ticket(const NewTicket& ticket) {
             response = call("POST", s.path_create_ticket, "", json::stringify(Var(body)), Safety::not_idempotent);
         } catch (const OutcomeUnknownError& e) {
             log_.warning("psa: create ticket " + ticket.marker + ": " + e.message() + "; looking it up");
-            if (auto found = lookup_ticket(ticket.marker, ticket.customer_name, ticket.intent_ns))
-                return TicketHandle{found->id, found->ref};
+            if (auto found = lookup(e.message())) return TicketHandle{found->id, found->ref};
             if (retried_unknown) throw;
             retried_unknown = true;  // not created: one more create
             continue;
@@ -537,10 +560,11 @@ TicketHandle PsaClient::create_ticket(const NewTicket& ticket) {
             throw;
         }
         if (auto handle = parse_create_reply(response.body, s.ref_prefix)) return *handle;
-        if (auto found = lookup_ticket(ticket.marker, ticket.customer_name, ticket.intent_ns))
-            return TicketHandle{found->id, found->ref};
-        throw MalformedResponseError(kService, call_name("POST", s.path_create_ticket),
-                                     "no ticket id in the answer and no ticket carrying " + ticket.marker);
+        if (auto found = lookup("no ticket id in the answer")) return TicketHandle{found->id, found->ref};
+        // A 2xx means it was made: never create again, let the caller look later.
+        throw OutcomeUnknownError(kService, call_name("POST", s.path_create_ticket), 200,
+                                  "the PSA accepted the ticket but named no id, and no ticket carrying " + ticket.marker +
+                                      " is found yet");
     }
 }
 
@@ -618,7 +642,7 @@ std::vector<PsaComment> PsaClient::comments(const TicketHandle& handle) {
         throw MalformedResponseError(kService, call_name("GET", s.path_get_comments), e.what());
     }
     std::vector<PsaComment> out;
-    if (!rows) return out;
+    if (!rows) throw MalformedResponseError(kService, call_name("GET", s.path_get_comments), "not a list of comments");
     for (std::size_t i = 0; i < rows->size(); ++i) {
         auto row = json::object_at(rows, i);
         if (!row) continue;

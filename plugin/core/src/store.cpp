@@ -32,7 +32,7 @@ const std::vector<hostsdk::Migration> kMigrations = {
         " internal_tag TEXT, mfa_status TEXT NOT NULL, email TEXT NOT NULL, firstname TEXT NOT NULL,"
         " lastname TEXT NOT NULL, deleted INTEGER NOT NULL, position INTEGER NOT NULL)",
         "CREATE TABLE customer_mappings ("
-        " psa_customer_id TEXT PRIMARY KEY, tenant_id TEXT UNIQUE,"
+        " psa_customer_id TEXT PRIMARY KEY, tenant_id TEXT UNIQUE, psa_customer_name TEXT NOT NULL, tenant_name TEXT NOT NULL,"
         " state TEXT NOT NULL CHECK (state IN ('mapped', 'provisioning', 'failed')),"
         " error TEXT, source TEXT NOT NULL, updated_ns INTEGER NOT NULL)",
         "CREATE TABLE provisioning_jobs ("
@@ -97,6 +97,29 @@ void guarded(const std::string& what, Fn fn) {
     }
 }
 
+/// BEGIN IMMEDIATE … COMMIT, rolled back when not committed. For a transaction that reads and then
+/// writes: taking the write lock first avoids an upgrade that WAL would refuse without waiting.
+/// (Poco's Transaction always begins deferred.)
+class ImmediateTransaction {
+public:
+    explicit ImmediateTransaction(Session& session) : session_(session) { session_ << "BEGIN IMMEDIATE", now; }
+    ~ImmediateTransaction() {
+        if (done_) return;
+        try {
+            session_ << "ROLLBACK", now;
+        } catch (...) {
+        }
+    }
+    void commit() {
+        session_ << "COMMIT", now;
+        done_ = true;
+    }
+
+private:
+    Session& session_;
+    bool done_ = false;
+};
+
 template <class T, class Reader>
 std::vector<T> read_all(Statement& statement, Reader reader) {
     statement.execute();
@@ -107,8 +130,16 @@ std::vector<T> read_all(Statement& statement, Reader reader) {
 }
 
 Mapping mapping_from(RecordSet& rs) {
-    return Mapping{text(rs, "psa_customer_id"), opt_text(rs, "tenant_id"), text(rs, "state"), opt_text(rs, "error"),
-                   text(rs, "source"), integer(rs, "updated_ns")};
+    Mapping m;
+    m.psa_customer_id = text(rs, "psa_customer_id");
+    m.tenant_id = opt_text(rs, "tenant_id");
+    m.psa_customer_name = text(rs, "psa_customer_name");
+    m.tenant_name = text(rs, "tenant_name");
+    m.state = text(rs, "state");
+    m.error = opt_text(rs, "error");
+    m.source = text(rs, "source");
+    m.updated_ns = integer(rs, "updated_ns");
+    return m;
 }
 
 ProvisioningJob job_from(RecordSet& rs) {
@@ -271,17 +302,58 @@ std::vector<Mapping> Store::mappings() const {
     return read_all<Mapping>(select, mapping_from);
 }
 
-void Store::put_mapping(const Mapping& m) {
+namespace {
+void write_mapping(Session& session, const Mapping& m) {
     std::optional<std::string> tenant;
     if (m.tenant_id) tenant = Poco::toLower(*m.tenant_id);
-    guarded("tenant " + tenant.value_or("") + " is already mapped to another customer", [&] {
+    session << "INSERT INTO customer_mappings(psa_customer_id, tenant_id, psa_customer_name, tenant_name, state, error, source,"
+               " updated_ns) VALUES(?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(psa_customer_id) DO UPDATE SET"
+               " tenant_id = excluded.tenant_id, psa_customer_name = excluded.psa_customer_name,"
+               " tenant_name = excluded.tenant_name, state = excluded.state, error = excluded.error,"
+               " source = excluded.source, updated_ns = excluded.updated_ns",
+        bind(m.psa_customer_id), bind(nullable(tenant)), bind(m.psa_customer_name), bind(m.tenant_name), bind(m.state),
+        bind(nullable(m.error)), bind(m.source), bind(static_cast<Poco::Int64>(m.updated_ns)), now;
+}
+}  // namespace
+
+void Store::put_mapping(const Mapping& m) {
+    guarded("tenant " + m.tenant_id.value_or("") + " is already mapped to another customer", [&] {
         Session session = pool_.get();
-        session << "INSERT INTO customer_mappings(psa_customer_id, tenant_id, state, error, source, updated_ns)"
-                   " VALUES(?, ?, ?, ?, ?, ?) ON CONFLICT(psa_customer_id) DO UPDATE SET tenant_id = excluded.tenant_id,"
-                   " state = excluded.state, error = excluded.error, source = excluded.source, updated_ns = excluded.updated_ns",
-            bind(m.psa_customer_id), bind(nullable(tenant)), bind(m.state), bind(nullable(m.error)), bind(m.source),
-            bind(static_cast<Poco::Int64>(m.updated_ns)), now;
+        write_mapping(session, m);
     });
+}
+
+ProvisioningJob Store::start_provisioning(const std::string& psa_customer_id, const std::string& psa_customer_name,
+                                          std::int64_t now_ns) {
+    ProvisioningJob job;
+    job.psa_customer_id = psa_customer_id;
+    job.created_ns = job.updated_ns = now_ns;
+    guarded("a provisioning job is already running for customer " + psa_customer_id, [&] {
+        Session session = pool_.get();
+        // BEGIN IMMEDIATE: this transaction reads, then writes; taking the write lock first avoids
+        // an upgrade that WAL would refuse without waiting.
+        ImmediateTransaction tx(session);
+        Poco::Int64 blocking = 0;
+        session << "SELECT COUNT(*) FROM customer_mappings WHERE psa_customer_id = ?"
+                   " AND (state IN ('mapped', 'provisioning') OR tenant_id IS NOT NULL)",
+            bind(psa_customer_id), into(blocking), now;
+        if (blocking > 0) throw StoreConflict("customer " + psa_customer_id + " is already mapped; unlink it first");
+        session << "INSERT INTO provisioning_jobs(psa_customer_id, state, step, created_ns, updated_ns) VALUES(?, ?, ?, ?, ?)",
+            bind(job.psa_customer_id), bind(job.state), bind(job.step), bind(static_cast<Poco::Int64>(now_ns)),
+            bind(static_cast<Poco::Int64>(now_ns)), now;
+        Poco::Int64 id = 0;
+        session << "SELECT last_insert_rowid()", into(id), now;
+        Mapping m;
+        m.psa_customer_id = psa_customer_id;
+        m.psa_customer_name = psa_customer_name;
+        m.state = "provisioning";
+        m.source = "provisioned";
+        m.updated_ns = now_ns;
+        write_mapping(session, m);
+        tx.commit();
+        job.id = id;
+    });
+    return job;
 }
 
 void Store::remove_mapping(const std::string& psa_customer_id) {
@@ -439,6 +511,8 @@ void Store::put_alert_rule(const AlertRule& r) {
 
 TicketLink Store::create_link(TicketLink l) {
     l.alert_id = upper(l.alert_id);
+    l.tenant_id = Poco::toLower(l.tenant_id);
+    if (l.resource_key) l.resource_key = Poco::toLower(*l.resource_key);
     guarded("alert " + l.alert_id + " already has a link for occurrence " + std::to_string(l.occurrence) +
                 " or an open one",
             [&] {
@@ -460,7 +534,10 @@ TicketLink Store::create_link(TicketLink l) {
     return l;
 }
 
-void Store::update_link(const TicketLink& l) {
+void Store::update_link(const TicketLink& original) {
+    TicketLink l = original;
+    l.tenant_id = Poco::toLower(l.tenant_id);
+    if (l.resource_key) l.resource_key = Poco::toLower(*l.resource_key);
     guarded("alert " + l.alert_id + " already has an open link", [&] {
         Session session = pool_.get();
         session << "UPDATE ticket_links SET alert_type = ?, tenant_id = ?, resource_key = ?, psa_customer_id = ?, ticket_id = ?,"
@@ -507,7 +584,7 @@ std::optional<TicketLink> Store::open_link_for_resource(const std::string& tenan
     Statement select(session);
     select << "SELECT * FROM ticket_links WHERE tenant_id = ? AND alert_type = ? AND resource_key = ?"
               " AND state IN ('creating', 'open')",
-        bind(tenant_id), bind(alert_type), bind(resource_key);
+        bind(Poco::toLower(tenant_id)), bind(alert_type), bind(Poco::toLower(resource_key));
     auto rows = read_all<TicketLink>(select, link_from);
     if (rows.empty()) return std::nullopt;
     return rows.front();

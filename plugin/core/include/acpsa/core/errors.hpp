@@ -51,6 +51,10 @@ public:
     MalformedResponseError(std::string service, std::string call, std::string message);
 };
 
+/// `text` with every occurrence of `secret` (as is, and percent-encoded) replaced by `***`. For
+/// vendor messages that may echo a credential back. Empty secrets change nothing.
+std::string scrub_secret(std::string text, const std::string& secret);
+
 /// A stop was requested while the client waited to retry.
 class StoppedError : public std::runtime_error {
 public:

@@ -98,6 +98,8 @@ private:
     std::string call_name(const std::string& method, const std::string& path) const;
     bool wait(std::chrono::milliseconds delay);
     std::string ticket_columns() const;
+    /// `text` without the api key, literal or percent-encoded.
+    std::string scrub(std::string text) const;
 
     PsaSettings settings_;
     const hostsdk::Clock& clock_;

@@ -32,6 +32,8 @@ public:
 struct Mapping {
     std::string psa_customer_id;
     std::optional<std::string> tenant_id;
+    std::string psa_customer_name;  ///< last known, so a customer gone from the PSA stays listed
+    std::string tenant_name;        ///< last known
     std::string state = "mapped";
     std::optional<std::string> error;
     std::string source = "manual";  ///< manual | marketplace | provisioned
@@ -114,6 +116,11 @@ public:
     // ---- provisioning jobs (one running job per customer)
     /// Throws StoreConflict when a job is already running for the customer.
     ProvisioningJob create_job(const std::string& psa_customer_id, std::int64_t now_ns);
+    /// "Map to new": in one transaction, a running job and the customer's mapping in state
+    /// `provisioning` (replacing a failed one). Throws StoreConflict when a job already runs or
+    /// the customer is mapped (state mapped, provisioning, or failed with a tenant).
+    ProvisioningJob start_provisioning(const std::string& psa_customer_id, const std::string& psa_customer_name,
+                                       std::int64_t now_ns);
     void update_job(const ProvisioningJob& job);
     std::optional<ProvisioningJob> job(std::int64_t id) const;
     std::optional<ProvisioningJob> running_job_for(const std::string& psa_customer_id) const;
