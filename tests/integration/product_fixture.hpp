@@ -29,6 +29,10 @@ struct Product {
     emulator::Emulator emu;
     testsupport::TempDir dir;
     samplehost::SystemClock clock;
+    /// Used instead of `clock` when `use_manual_clock()` was called before `start()`: tests then
+    /// move time (reopen windows, token expiry) without waiting. Cycles run when a test asks.
+    samplehost::ManualClock manual{std::chrono::system_clock::now()};
+    bool manual_time = false;
     Poco::AutoPtr<Poco::Util::MapConfiguration> config{new Poco::Util::MapConfiguration};
     std::unique_ptr<samplehost::Host> host;
     std::uint16_t port = 0;
@@ -58,8 +62,11 @@ struct Product {
     }
 
     /// Starts the host (its first cycles run at once) and waits until each module finished one.
+    void use_manual_clock() { manual_time = true; }
+
     void start() {
-        host = std::make_unique<samplehost::Host>(*config, clock);
+        host = manual_time ? std::make_unique<samplehost::Host>(*config, manual)
+                           : std::make_unique<samplehost::Host>(*config, clock);
         host->load_and_configure();
         host->start(true, true);
         port = host->admin_port();

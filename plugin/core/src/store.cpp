@@ -54,6 +54,7 @@ const std::vector<hostsdk::Migration> kMigrations = {
         " state TEXT NOT NULL CHECK (state IN ('creating', 'open', 'resolved', 'failed')),"
         " alert_state TEXT NOT NULL CHECK (alert_state IN ('active', 'cleared')),"
         " intent_ns INTEGER NOT NULL, created_ns INTEGER NOT NULL, resolved_ns INTEGER, closed_seen_ns INTEGER, error TEXT,"
+        " ticket_title TEXT NOT NULL, ticket_description TEXT NOT NULL, last_change_ns INTEGER NOT NULL,"
         " UNIQUE (alert_id, occurrence))",
         "CREATE UNIQUE INDEX ticket_links_one_open_per_alert ON ticket_links(alert_id) WHERE state IN ('creating', 'open')",
         "CREATE UNIQUE INDEX ticket_links_one_open_per_resource ON ticket_links(tenant_id, alert_type, resource_key)"
@@ -176,6 +177,9 @@ TicketLink link_from(RecordSet& rs) {
     l.resolved_ns = opt_int(rs, "resolved_ns");
     l.closed_seen_ns = opt_int(rs, "closed_seen_ns");
     l.error = opt_text(rs, "error");
+    l.ticket_title = text(rs, "ticket_title");
+    l.ticket_description = text(rs, "ticket_description");
+    l.last_change_ns = integer(rs, "last_change_ns");
     return l;
 }
 
@@ -520,12 +524,14 @@ TicketLink Store::create_link(TicketLink l) {
                 Poco::Data::Transaction tx(session);
                 session << "INSERT INTO ticket_links(alert_id, occurrence, alert_type, tenant_id, resource_key, psa_customer_id,"
                            " ticket_id, ticket_ref, ticket_status, state, alert_state, intent_ns, created_ns, resolved_ns,"
-                           " closed_seen_ns, error) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           " closed_seen_ns, error, ticket_title, ticket_description, last_change_ns)"
+                           " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     bind(l.alert_id), bind(l.occurrence), bind(l.alert_type), bind(l.tenant_id), bind(nullable(l.resource_key)),
                     bind(l.psa_customer_id), bind(nullable(l.ticket_id)), bind(nullable(l.ticket_ref)),
                     bind(nullable(l.ticket_status)), bind(l.state), bind(l.alert_state), bind(static_cast<Poco::Int64>(l.intent_ns)),
                     bind(static_cast<Poco::Int64>(l.created_ns)), bind(nullable(l.resolved_ns)), bind(nullable(l.closed_seen_ns)),
-                    bind(nullable(l.error)), now;
+                    bind(nullable(l.error)), bind(l.ticket_title), bind(l.ticket_description),
+                    bind(static_cast<Poco::Int64>(l.last_change_ns)), now;
                 Poco::Int64 id = 0;
                 session << "SELECT last_insert_rowid()", into(id), now;
                 tx.commit();
@@ -542,12 +548,12 @@ void Store::update_link(const TicketLink& original) {
         Session session = pool_.get();
         session << "UPDATE ticket_links SET alert_type = ?, tenant_id = ?, resource_key = ?, psa_customer_id = ?, ticket_id = ?,"
                    " ticket_ref = ?, ticket_status = ?, state = ?, alert_state = ?, intent_ns = ?, created_ns = ?, resolved_ns = ?,"
-                   " closed_seen_ns = ?, error = ? WHERE link_id = ?",
+                   " closed_seen_ns = ?, error = ?, ticket_title = ?, ticket_description = ?, last_change_ns = ? WHERE link_id = ?",
             bind(l.alert_type), bind(l.tenant_id), bind(nullable(l.resource_key)), bind(l.psa_customer_id),
             bind(nullable(l.ticket_id)), bind(nullable(l.ticket_ref)), bind(nullable(l.ticket_status)), bind(l.state),
             bind(l.alert_state), bind(static_cast<Poco::Int64>(l.intent_ns)), bind(static_cast<Poco::Int64>(l.created_ns)),
-            bind(nullable(l.resolved_ns)), bind(nullable(l.closed_seen_ns)), bind(nullable(l.error)),
-            bind(static_cast<Poco::Int64>(l.id)), now;
+            bind(nullable(l.resolved_ns)), bind(nullable(l.closed_seen_ns)), bind(nullable(l.error)), bind(l.ticket_title),
+            bind(l.ticket_description), bind(static_cast<Poco::Int64>(l.last_change_ns)), bind(static_cast<Poco::Int64>(l.id)), now;
     });
 }
 

@@ -83,6 +83,11 @@ struct TicketLink {
     std::optional<std::int64_t> resolved_ns;     ///< resolved by the integration or first seen closed
     std::optional<std::int64_t> closed_seen_ns;  ///< first time the ticket was seen closed
     std::optional<std::string> error;
+    /// The ticket's title and description as written in the intent, so that a settled intent or a
+    /// retried link can be created without the alert at hand.
+    std::string ticket_title, ticket_description;
+    /// updatedAt of the last alert change acted on: a change at or before it was already handled.
+    std::int64_t last_change_ns = 0;
 };
 
 /// Filters of the links listing; empty / nullopt = any.

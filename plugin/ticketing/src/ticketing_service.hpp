@@ -1,0 +1,72 @@
+#pragma once
+/// The ticketing cycle: alerts changed since the watermark, each decided by the pure rules
+/// (core/sync_rules) and carried out exactly once (DESIGN §5): the intent is written before the
+/// create, the ticket recorded after it, intents are settled by the lookup before any new create,
+/// and the watermark moves only past alert changes durably handled.
+
+#include "ticketing_settings.hpp"
+
+#include "acpsa/core/acronis_client.hpp"
+#include "acpsa/core/psa_client.hpp"
+#include "acpsa/core/store.hpp"
+#include "acpsa/core/sync_rules.hpp"
+
+#include <hostsdk/context.hpp>
+#include <hostsdk/run_result.hpp>
+
+#include <mutex>
+
+namespace acpsa::ticketing {
+
+class TicketingService {
+public:
+    TicketingService(core::Store& store, core::AcronisClient& acronis, core::PsaClient& psa, TicketingConfig& config,
+                     hostsdk::Context& context);
+
+    /// One cycle. Never throws.
+    hostsdk::RunResult run_cycle();
+
+    /// A `failed` link goes back to `creating`; the next cycle settles it (look up, then create).
+    /// Throws hostsdk::ApiError 404 / 409.
+    void retry_link(std::int64_t link_id);
+
+private:
+    /// A failure worth trying again next cycle: stop here, the watermark stays.
+    struct Transient {
+        std::string message;
+    };
+    struct Cycle {
+        TicketingSettings settings;
+        std::optional<PsaOptions> options;
+        std::size_t actions = 0;
+    };
+
+    void handle(const core::Alert& alert, Cycle& cycle);
+    /// Carries out `decision`; may decide again (check_ticket, settle).
+    void act(const core::Alert& alert, core::sync::Decision decision, std::optional<core::TicketLink> link,
+             const core::Mapping& mapping, Cycle& cycle, int depth);
+    /// Resolves a `creating` link: look the ticket up (unless the intent is brand new), else create.
+    void settle(core::TicketLink& link, bool look_up_first, Cycle& cycle);
+    void create(const core::Alert& alert, int occurrence, const core::Mapping& mapping, Cycle& cycle);
+    PsaOptions& options(Cycle& cycle);
+    core::sync::LinkFacts facts(const core::TicketLink& link, Cycle& cycle);
+    core::TicketHandle handle_of(const core::TicketLink& link) const;
+    std::string customer_name(const std::string& psa_customer_id) const;
+    std::string tenant_name(const std::string& tenant_id) const;
+    void record(const std::string& action, const std::string& outcome, const std::string& message,
+                std::map<std::string, std::string> subjects);
+    std::map<std::string, std::string> subjects_of(const core::TicketLink& link) const;
+    /// Runs a PSA call; transient failures become Transient, permanent ones are returned.
+    template <class Fn>
+    std::optional<std::string> upstream(Fn fn);
+    std::int64_t now_ns() const;
+
+    core::Store& store_;
+    core::AcronisClient& acronis_;
+    core::PsaClient& psa_;
+    TicketingConfig& config_;
+    hostsdk::Context& context_;
+    std::mutex retry_mutex_;
+};
+
+}  // namespace acpsa::ticketing

@@ -1,0 +1,370 @@
+#include "ticketing_settings.hpp"
+
+#include "acpsa/core/alert_types.hpp"
+#include "acpsa/core/json_read.hpp"
+
+#include <hostsdk/admin_json.hpp>
+
+#include <Poco/JSON/Array.h>
+#include <Poco/String.h>
+
+#include <algorithm>
+#include <set>
+
+namespace acpsa::ticketing {
+
+using hostsdk::ApiError;
+using Poco::Dynamic::Var;
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+
+namespace {
+
+const char* kSettings = "ticketing";
+const char* kOptions = "ticketing.psa_options";
+const char* kTypes = "ticketing.alert_types";
+
+Array::Ptr to_array(const std::vector<std::string>& items) {
+    Array::Ptr array = new Array;
+    for (const auto& item : items) array->add(item);
+    return array;
+}
+
+std::vector<std::string> from_array(const Var& value) {
+    std::vector<std::string> items;
+    if (value.type() != typeid(Array::Ptr)) return items;
+    auto array = value.extract<Array::Ptr>();
+    for (std::size_t i = 0; i < array->size(); ++i) items.push_back(array->getElement<std::string>(static_cast<unsigned>(i)));
+    return items;
+}
+
+bool boolean_field(const Object::Ptr& object, const std::string& key, const std::string& field) {
+    const auto value = object->get(key);
+    if (!value.isBoolean()) throw ApiError::invalid_type(field, field + " must be true or false");
+    return value.extract<bool>();
+}
+
+std::string string_field(const Object::Ptr& object, const std::string& key, const std::string& field) {
+    const auto value = object->get(key);
+    if (!value.isString()) throw ApiError::invalid_type(field, field + " must be a string");
+    return value.extract<std::string>();
+}
+
+Object::Ptr nested(const Object::Ptr& patch, const std::string& key) {
+    const auto value = patch->get(key);
+    if (value.type() != typeid(Object::Ptr)) throw ApiError::invalid_type(key, key + " must be an object");
+    return value.extract<Object::Ptr>();
+}
+
+}  // namespace
+
+std::optional<std::string> PsaOptions::spelled(const std::vector<std::string>& list, const std::string& name) {
+    for (const auto& item : list)
+        if (Poco::icompare(Poco::trim(item), Poco::trim(name)) == 0) return item;
+    return std::nullopt;
+}
+
+std::optional<std::string> PsaOptions::status(const std::string& name) const {
+    for (const auto& s : statuses)
+        if (Poco::icompare(Poco::trim(s.name), Poco::trim(name)) == 0) return s.name;
+    return std::nullopt;
+}
+
+bool PsaOptions::is_closed(const std::string& name) const {
+    for (const auto& s : statuses)
+        if (Poco::icompare(s.name, name) == 0) return s.closed;
+    return false;
+}
+
+std::string PsaOptions::default_status() const {
+    for (const auto& s : statuses)
+        if (s.is_default) return s.name;
+    return "New";
+}
+
+std::string PsaOptions::default_close_status() const {
+    if (auto fixed = status("Fixed")) return *fixed;
+    for (const auto& s : statuses)
+        if (s.closed) return s.name;
+    return "Fixed";
+}
+
+TicketingConfig::TicketingConfig(core::Store& store, core::PsaClient& psa, core::AcronisClient& acronis,
+                                 const hostsdk::Clock& clock, std::chrono::seconds ttl)
+    : store_(store), psa_(psa), acronis_(acronis), clock_(clock), ttl_(ttl) {}
+
+std::int64_t TicketingConfig::now_ns() const {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(clock_.now().time_since_epoch()).count();
+}
+
+std::optional<PsaOptions> TicketingConfig::cached_options() const {
+    auto stored = store_.settings(kOptions);
+    if (!stored->has("fetched_ns")) return std::nullopt;
+    PsaOptions o;
+    o.fetched_ns = stored->getValue<std::int64_t>("fetched_ns");
+    o.types = from_array(stored->get("types"));
+    o.teams = from_array(stored->get("teams"));
+    if (auto categories = stored->getObject("categories"))
+        for (const auto& [type, list] : *categories) o.categories[type] = from_array(list);
+    if (auto statuses = stored->getArray("statuses"))
+        for (std::size_t i = 0; i < statuses->size(); ++i) {
+            auto s = statuses->getObject(static_cast<unsigned>(i));
+            o.statuses.push_back({s->getValue<std::string>("name"), s->getValue<bool>("closed"), s->getValue<bool>("default")});
+        }
+    return o;
+}
+
+void TicketingConfig::save_options(const PsaOptions& o) {
+    Object::Ptr stored = new Object;
+    stored->set("fetched_ns", o.fetched_ns);
+    stored->set("types", to_array(o.types));
+    stored->set("teams", to_array(o.teams));
+    Object::Ptr categories = new Object;
+    for (const auto& [type, list] : o.categories) categories->set(type, to_array(list));
+    stored->set("categories", categories);
+    Array::Ptr statuses = new Array;
+    for (const auto& s : o.statuses) {
+        Object::Ptr item = new Object;
+        item->set("name", s.name);
+        item->set("closed", s.closed);
+        item->set("default", s.is_default);
+        statuses->add(item);
+    }
+    stored->set("statuses", statuses);
+    store_.put_settings(kOptions, stored);
+}
+
+PsaOptions TicketingConfig::options(bool allow_refresh) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto cached = cached_options();
+    const bool fresh = cached && now_ns() - cached->fetched_ns < static_cast<std::int64_t>(ttl_.count()) * 1000000000LL;
+    if (fresh || (!allow_refresh && cached)) return *cached;
+    try {
+        PsaOptions o;
+        for (const auto& t : psa_.ticket_types()) o.types.push_back(t.name);
+        for (const auto& type : o.types)
+            for (const auto& c : psa_.ticket_categories(type)) o.categories[type].push_back(c.name);
+        for (const auto& t : psa_.teams()) o.teams.push_back(t.name);
+        for (const auto& s : psa_.ticket_statuses()) o.statuses.push_back({s.name, s.closed, s.is_default});
+        o.fetched_ns = now_ns();
+        save_options(o);
+        return o;
+    } catch (const core::UpstreamError& e) {
+        if (cached) {
+            cached->stale = true;
+            return *cached;
+        }
+        throw ApiError::unavailable("the PSA's ticket lists were never fetched and the PSA cannot be read now: " +
+                                    std::string(e.what()));
+    }
+}
+
+TicketingSettings TicketingConfig::settings() const {
+    auto stored = store_.settings(kSettings);
+    TicketingSettings s;
+    s.ticket_creation = stored->optValue<bool>("ticket_creation", false);
+    if (auto close = stored->getObject("auto_close")) {
+        s.auto_close = close->optValue<bool>("enabled", false);
+        if (close->has("status") && !close->isNull("status")) s.close_status = close->getValue<std::string>("status");
+    }
+    if (auto reopen = stored->getObject("auto_reopen")) {
+        s.auto_reopen = reopen->optValue<bool>("enabled", false);
+        s.reopen_days = reopen->optValue<int>("days", 1);
+        if (reopen->has("status") && !reopen->isNull("status")) s.reopen_status = reopen->getValue<std::string>("status");
+    }
+    return s;
+}
+
+std::string TicketingConfig::close_status(const TicketingSettings& s, const std::optional<PsaOptions>& o) const {
+    if (s.close_status) return *s.close_status;
+    return o ? o->default_close_status() : "Fixed";
+}
+
+std::string TicketingConfig::reopen_status(const TicketingSettings& s, const std::optional<PsaOptions>& o) const {
+    if (s.reopen_status) return *s.reopen_status;
+    return o ? o->default_status() : "New";
+}
+
+Object::Ptr TicketingConfig::settings_view() {
+    const auto s = settings();
+    std::optional<PsaOptions> o = cached_options();
+    if (!o) {
+        try {
+            o = options();
+        } catch (const ApiError&) {
+            // The defaults below do without the PSA's lists.
+        }
+    }
+    Object::Ptr close = new Object;
+    close->set("enabled", s.auto_close);
+    close->set("status", close_status(s, o));
+    Object::Ptr reopen = new Object;
+    reopen->set("enabled", s.auto_reopen);
+    reopen->set("days", s.reopen_days);
+    reopen->set("status", reopen_status(s, o));
+    Object::Ptr view = new Object;
+    view->set("ticket_creation", s.ticket_creation);
+    view->set("auto_close", close);
+    view->set("auto_reopen", reopen);
+    return view;
+}
+
+std::vector<std::string> TicketingConfig::update_settings(const Object::Ptr& patch) {
+    TicketingSettings s = settings();
+    std::vector<std::string> changed;
+    std::optional<PsaOptions> o;
+    auto check_status = [&](const std::string& field, const std::string& name) -> std::string {
+        if (!o) o = options();
+        auto spelled = o->status(name);
+        if (!spelled) throw ApiError::invalid_value(field, "'" + name + "' is not a status of the PSA");
+        return *spelled;
+    };
+    for (const auto& [key, value] : *patch) {
+        (void)value;
+        if (key == "ticket_creation") {
+            s.ticket_creation = boolean_field(patch, key, key);
+        } else if (key == "auto_close") {
+            auto close = nested(patch, key);
+            for (const auto& [inner, v] : *close) {
+                (void)v;
+                if (inner == "enabled") s.auto_close = boolean_field(close, inner, "auto_close.enabled");
+                else if (inner == "status") s.close_status = check_status("auto_close.status", string_field(close, inner, "auto_close.status"));
+                else throw ApiError::invalid_value("auto_close." + inner, "unknown setting 'auto_close." + inner + "'");
+            }
+        } else if (key == "auto_reopen") {
+            auto reopen = nested(patch, key);
+            for (const auto& [inner, v] : *reopen) {
+                if (inner == "enabled") {
+                    s.auto_reopen = boolean_field(reopen, inner, "auto_reopen.enabled");
+                } else if (inner == "days") {
+                    if (!v.isInteger()) throw ApiError::invalid_type("auto_reopen.days", "auto_reopen.days must be an integer");
+                    const auto days = v.convert<long long>();
+                    if (days < 1 || days > 365) throw ApiError::invalid_value("auto_reopen.days", "auto_reopen.days must be from 1 to 365");
+                    s.reopen_days = static_cast<int>(days);
+                } else if (inner == "status") {
+                    s.reopen_status = check_status("auto_reopen.status", string_field(reopen, inner, "auto_reopen.status"));
+                } else {
+                    throw ApiError::invalid_value("auto_reopen." + inner, "unknown setting 'auto_reopen." + inner + "'");
+                }
+            }
+        } else {
+            throw ApiError::invalid_value(key, "unknown setting '" + key + "'");
+        }
+        changed.push_back(key);
+    }
+    Object::Ptr stored = new Object;
+    stored->set("ticket_creation", s.ticket_creation);
+    Object::Ptr close = new Object;
+    close->set("enabled", s.auto_close);
+    close->set("status", s.close_status ? Var(*s.close_status) : hostsdk::json_null());
+    stored->set("auto_close", close);
+    Object::Ptr reopen = new Object;
+    reopen->set("enabled", s.auto_reopen);
+    reopen->set("days", s.reopen_days);
+    reopen->set("status", s.reopen_status ? Var(*s.reopen_status) : hostsdk::json_null());
+    stored->set("auto_reopen", reopen);
+    store_.put_settings(kSettings, stored);
+    return changed;
+}
+
+std::vector<AlertTypeRow> TicketingConfig::alert_types() {
+    // The type list: Acronis' own (cached for the TTL), with the embedded table's names; the
+    // table alone when Acronis was never reached.
+    std::vector<core::AlertType> types;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        auto cached = store_.settings(kTypes);
+        const bool fresh = cached->has("fetched_ns") &&
+                           now_ns() - cached->getValue<std::int64_t>("fetched_ns") < static_cast<std::int64_t>(ttl_.count()) * 1000000000LL;
+        if (!fresh) {
+            try {
+                Object::Ptr stored = new Object;
+                Array::Ptr list = new Array;
+                for (const auto& t : acronis_.list_alert_types()) {
+                    Object::Ptr item = new Object;
+                    item->set("id", t.id);
+                    item->set("category", t.category);
+                    list->add(item);
+                }
+                stored->set("fetched_ns", now_ns());
+                stored->set("types", list);
+                store_.put_settings(kTypes, stored);
+                cached = stored;
+            } catch (const core::UpstreamError&) {
+                // served from the cache or the table
+            }
+        }
+        if (auto list = cached->getArray("types"))
+            for (std::size_t i = 0; i < list->size(); ++i) {
+                auto item = list->getObject(static_cast<unsigned>(i));
+                types.push_back({item->getValue<std::string>("id"), item->optValue<std::string>("category", ""), "", true});
+            }
+    }
+    std::set<std::string> seen;
+    for (const auto& t : types) seen.insert(t.id);
+    for (const auto& known : core::known_alert_types())
+        if (!seen.count(known.id)) types.push_back({known.id, known.category, "", true});
+
+    std::vector<AlertTypeRow> rows;
+    for (const auto& t : types) {
+        AlertTypeRow row;
+        row.type = t.id;
+        row.name = core::alert_type_name(t.id);
+        row.category = t.category;
+        row.rule = store_.alert_rule(t.id).value_or(core::AlertRule{t.id, false, std::nullopt, std::nullopt, std::nullopt});
+        rows.push_back(row);
+    }
+    std::sort(rows.begin(), rows.end(), [](const AlertTypeRow& a, const AlertTypeRow& b) { return a.name < b.name; });
+    return rows;
+}
+
+AlertTypeRow TicketingConfig::update_alert_type(const std::string& type, const Object::Ptr& patch) {
+    auto rows = alert_types();
+    auto row = std::find_if(rows.begin(), rows.end(), [&](const AlertTypeRow& r) { return r.type == type; });
+    if (row == rows.end()) throw ApiError::not_found("unknown alert type " + type);
+    core::AlertRule rule = row->rule;
+    std::optional<PsaOptions> o;
+    auto lists = [&]() -> PsaOptions& {
+        if (!o) o = options();
+        return *o;
+    };
+    std::optional<std::string> type_name, category_name, team_name;
+    for (const auto& [key, value] : *patch) {
+        (void)value;
+        if (key == "enabled") rule.enabled = boolean_field(patch, key, key);
+        else if (key == "ticket_type") type_name = string_field(patch, key, key);
+        else if (key == "ticket_category") category_name = string_field(patch, key, key);
+        else if (key == "team") team_name = string_field(patch, key, key);
+        else throw ApiError::invalid_value(key, "unknown field '" + key + "'");
+    }
+    if (type_name) {
+        auto spelled = PsaOptions::spelled(lists().types, *type_name);
+        if (!spelled) throw ApiError::invalid_value("ticket_type", "'" + *type_name + "' is not a ticket type of the PSA");
+        rule.ticket_type = spelled;
+    }
+    if (category_name || (type_name && rule.ticket_category)) {
+        const std::string category = category_name ? *category_name : *rule.ticket_category;
+        if (!rule.ticket_type) throw ApiError::invalid_value("ticket_type", "set ticket_type before ticket_category");
+        auto spelled = PsaOptions::spelled(lists().categories[*rule.ticket_type], category);
+        if (!spelled)
+            throw ApiError::invalid_value("ticket_category", "'" + category + "' is not a category of ticket type '" +
+                                                                 *rule.ticket_type + "'");
+        rule.ticket_category = spelled;
+    }
+    if (team_name) {
+        auto spelled = PsaOptions::spelled(lists().teams, *team_name);
+        if (!spelled) throw ApiError::invalid_value("team", "'" + *team_name + "' is not a team of the PSA");
+        rule.team = spelled;
+    }
+    if (rule.enabled) {
+        for (const auto& [field, value] : {std::make_pair("ticket_type", rule.ticket_type),
+                                           std::make_pair("ticket_category", rule.ticket_category), std::make_pair("team", rule.team)})
+            if (!value) throw ApiError::invalid_value(field, std::string("enabling needs ") + field);
+    }
+    rule.alert_type = type;
+    store_.put_alert_rule(rule);
+    row->rule = rule;
+    return *row;
+}
+
+}  // namespace acpsa::ticketing

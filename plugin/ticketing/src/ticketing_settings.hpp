@@ -1,0 +1,100 @@
+#pragma once
+/// The Ticket creation settings, the PSA's lookup lists (cached), and the alert rules: what the
+/// admin routes read and change and what the cycle decides with. Thread-safe.
+
+#include "acpsa/core/acronis_client.hpp"
+#include "acpsa/core/psa_client.hpp"
+#include "acpsa/core/store.hpp"
+
+#include <hostsdk/clock.hpp>
+
+#include <Poco/JSON/Object.h>
+
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace acpsa::ticketing {
+
+struct StatusOption {
+    std::string name;
+    bool closed = false;
+    bool is_default = false;
+};
+
+/// The PSA's Type / Category / Team / Status lists.
+struct PsaOptions {
+    std::int64_t fetched_ns = 0;
+    bool stale = false;
+    std::vector<std::string> types;
+    std::map<std::string, std::vector<std::string>> categories;  ///< by type
+    std::vector<std::string> teams;
+    std::vector<StatusOption> statuses;
+
+    /// The PSA's spelling of `name` in `list` (trimmed, case-insensitive), or nullopt.
+    static std::optional<std::string> spelled(const std::vector<std::string>& list, const std::string& name);
+    std::optional<std::string> status(const std::string& name) const;
+    /// Closed statuses, and the default status.
+    bool is_closed(const std::string& status) const;
+    std::string default_status() const;
+    /// `Fixed` when listed, else the first closed status, else `Fixed`.
+    std::string default_close_status() const;
+};
+
+struct TicketingSettings {
+    bool ticket_creation = false;
+    bool auto_close = false;
+    std::optional<std::string> close_status;  ///< nullopt: the PSA-derived default
+    bool auto_reopen = false;
+    int reopen_days = 1;
+    std::optional<std::string> reopen_status;
+};
+
+struct AlertTypeRow {
+    std::string type, name, category;
+    core::AlertRule rule;
+};
+
+class TicketingConfig {
+public:
+    /// `ttl`: how long the PSA lists (and the Acronis type list) are cached.
+    TicketingConfig(core::Store& store, core::PsaClient& psa, core::AcronisClient& acronis, const hostsdk::Clock& clock,
+                    std::chrono::seconds ttl);
+
+    /// The PSA lists: fresh when the cache is older than the TTL and the PSA answers, else the
+    /// cache (`stale` when a refresh failed). Throws hostsdk::ApiError 503 when never fetched and
+    /// the PSA cannot be read.
+    PsaOptions options(bool allow_refresh = true);
+    /// The cached lists only (never a request); nullopt when never fetched.
+    std::optional<PsaOptions> cached_options() const;
+
+    TicketingSettings settings() const;
+    /// The admin API view with effective statuses.
+    Poco::JSON::Object::Ptr settings_view();
+    /// Partial update (nested objects merge); all or nothing; throws hostsdk::ApiError naming the
+    /// field. Returns the changed keys.
+    std::vector<std::string> update_settings(const Poco::JSON::Object::Ptr& patch);
+    /// The effective close and reopen statuses (settings, else derived from the PSA lists).
+    std::string close_status(const TicketingSettings& settings, const std::optional<PsaOptions>& options) const;
+    std::string reopen_status(const TicketingSettings& settings, const std::optional<PsaOptions>& options) const;
+
+    /// Every known alert type with its rule.
+    std::vector<AlertTypeRow> alert_types();
+    /// Partial update of a type's rule; throws hostsdk::ApiError (404 unknown type, 422 names).
+    AlertTypeRow update_alert_type(const std::string& type, const Poco::JSON::Object::Ptr& patch);
+
+private:
+    std::int64_t now_ns() const;
+    void save_options(const PsaOptions& options);
+
+    core::Store& store_;
+    core::PsaClient& psa_;
+    core::AcronisClient& acronis_;
+    const hostsdk::Clock& clock_;
+    std::chrono::seconds ttl_;
+    std::mutex mutex_;
+};
+
+}  // namespace acpsa::ticketing
