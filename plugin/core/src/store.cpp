@@ -61,6 +61,7 @@ const std::vector<hostsdk::Migration> kMigrations = {
         " WHERE state IN ('creating', 'open') AND resource_key IS NOT NULL",
         "CREATE INDEX ticket_links_customer ON ticket_links(psa_customer_id)",
         "CREATE INDEX ticket_links_state ON ticket_links(state)",
+        "CREATE INDEX ticket_links_ref ON ticket_links(ticket_ref)",
         "CREATE TABLE ticket_status_observations ("
         " link_id INTEGER NOT NULL, status TEXT NOT NULL, closed INTEGER NOT NULL, observed_ns INTEGER NOT NULL)",
         "CREATE INDEX ticket_status_observations_link ON ticket_status_observations(link_id)",
@@ -591,6 +592,18 @@ std::optional<TicketLink> Store::open_link_for_resource(const std::string& tenan
     select << "SELECT * FROM ticket_links WHERE tenant_id = ? AND alert_type = ? AND resource_key = ?"
               " AND state IN ('creating', 'open')",
         bind(Poco::toLower(tenant_id)), bind(alert_type), bind(Poco::toLower(resource_key));
+    auto rows = read_all<TicketLink>(select, link_from);
+    if (rows.empty()) return std::nullopt;
+    return rows.front();
+}
+
+std::optional<TicketLink> Store::link_for_ticket(const std::string& ticket_ref, const std::string& ticket_id) const {
+    Session session = pool_.get();
+    Statement select(session);
+    if (!ticket_ref.empty())
+        select << "SELECT * FROM ticket_links WHERE ticket_ref = ? ORDER BY link_id DESC LIMIT 1", bind(ticket_ref);
+    else
+        select << "SELECT * FROM ticket_links WHERE ticket_id = ? ORDER BY link_id DESC LIMIT 1", bind(ticket_id);
     auto rows = read_all<TicketLink>(select, link_from);
     if (rows.empty()) return std::nullopt;
     return rows.front();

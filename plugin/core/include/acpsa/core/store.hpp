@@ -159,6 +159,8 @@ public:
     std::optional<TicketLink> latest_link_for_alert(const std::string& alert_id) const;
     std::optional<TicketLink> open_link_for_resource(const std::string& tenant_id, const std::string& alert_type,
                                                      const std::string& resource_key) const;
+    /// The newest link whose ticket has this RefNumber (or, without one, this id).
+    std::optional<TicketLink> link_for_ticket(const std::string& ticket_ref, const std::string& ticket_id) const;
     /// Newest first, and the count of all matching.
     std::pair<std::vector<TicketLink>, std::size_t> links(const LinkQuery& query) const;
     std::vector<TicketLink> links_in_states(const std::vector<std::string>& states) const;
