@@ -182,3 +182,25 @@ TEST_CASE("clearing: an idle cycle costs one PSA request in date mode, snapshot 
     CHECK(snapshot.run("clearing") == "ok");
     CHECK(alert_dismissed(snapshot, first));
 }
+
+TEST_CASE("clearing: a ticket a technician closed gets a new occurrence when its alert comes back and reopen is off",
+          "[clearing][integration]") {
+    Product p(producttest::demo_seed(), kModules);
+    p.start();
+    const std::string alert = ticket_for_alert(p);
+    technician_sets(p, "Fixed");
+    CHECK(p.run("clearing") == "ok");
+    p.acronis_control("POST", "/_emulator/alerts/" + alert + "/clear");
+    p.acronis_control("POST", "/_emulator/alerts/" + alert + "/raise");
+    CHECK(p.run("ticketing") == "ok");
+    auto all = p.get("/api/ticketing/links")->getArray("items");
+    REQUIRE(all->size() == 2);
+    CHECK(all->getObject(0)->getValue<int>("occurrence") == 2);
+    CHECK(all->getObject(0)->getValue<std::string>("state") == "open");
+    CHECK(all->getObject(1)->getValue<std::string>("state") == "resolved");
+    CHECK(p.psa_control("GET", "/_emulator/state").json()->getArray("tickets")->size() == 2);
+    // Later alerts still get tickets: nothing is stuck.
+    p.acronis_control("POST", "/_emulator/alerts", R"({"tenant_id": ")" + p.tenant_id("DE Telecom Gmbh") + R"(", "type": "BackupFailed"})");
+    CHECK(p.run("ticketing") == "ok");
+    CHECK(p.psa_control("GET", "/_emulator/state").json()->getArray("tickets")->size() == 3);
+}

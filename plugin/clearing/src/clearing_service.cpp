@@ -130,6 +130,7 @@ Poco::JSON::Object::Ptr ClearingService::update_settings(const Poco::JSON::Objec
 
 bool ClearingService::observe(const core::TicketRow& row, const ClearingSettings& s, const std::string& chosen,
                               std::optional<Statuses>& known) {
+    auto guard = core::lock_links();  // the ticketing module writes links too
     auto link = store_.link_for_ticket(row.ref, row.id);
     if (!link || row.status.empty()) return false;  // only tickets the integration created
     if (link->ticket_status && Poco::icompare(*link->ticket_status, row.status) == 0) return false;  // seen before

@@ -499,7 +499,10 @@ void AcronisClient::set_password(const std::string& user_id, const std::string& 
 
 std::int64_t AcronisClient::first_watermark_ns() const {
     const auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(clock_.now().time_since_epoch()).count();
-    return now - static_cast<std::int64_t>(settings_.initial_lookback.count()) * 1000000000LL;
+    // alerts_changed_since reads from the watermark minus the overlap: the overlap is added here so
+    // that the very first read starts exactly `initial_lookback_s` before now.
+    return now - static_cast<std::int64_t>(settings_.initial_lookback.count()) * 1000000000LL +
+           static_cast<std::int64_t>(settings_.alerts_overlap.count()) * 1000000000LL;
 }
 
 AlertPoll AcronisClient::alerts_changed_since(std::int64_t watermark_ns,

@@ -139,6 +139,8 @@ HttpResponse HttpEndpoint::send(const HttpRequest& request) {
         if (reused && request.method == "GET")
             return send(HttpRequest{request.method, request.target, request.headers, request.body, true});
         throw NoAnswerError("no answer from " + host_ + " (connection closed)");
+    } catch (const Poco::TimeoutException& e) {
+        throw NoAnswerError("no answer from " + host_ + " within the read timeout", true);
     } catch (const Poco::Exception& e) {
         throw NoAnswerError("no answer from " + host_ + ": " + e.displayText());
     }

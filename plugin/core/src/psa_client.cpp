@@ -170,6 +170,8 @@ HttpResponse PsaClient::call(const std::string& method, const std::string& path,
             if (!wait(delay)) throw StoppedError();
             continue;
         } catch (const NoAnswerError& e) {
+            if (safety == Safety::not_idempotent && e.timed_out())
+                throw PendingCreateError(kService, name, 0, hostsdk::redact_secrets(e.what()), false);
             if (safety == Safety::not_idempotent) throw OutcomeUnknownError(kService, name, 0, hostsdk::redact_secrets(e.what()));
             if (attempt >= settings_.retry.max_attempts) throw UpstreamError(kService, name, 0, "", hostsdk::redact_secrets(e.what()), true);
             log_.warning("psa: " + name + ": " + hostsdk::redact_secrets(e.what()) + ", retrying");
@@ -542,6 +544,11 @@ TicketHandle PsaClient::create_ticket(const NewTicket& ticket) {
         HttpResponse response;
         try {
             response = call("POST", s.path_create_ticket, "", json::stringify(Var(body)), Safety::not_idempotent);
+        } catch (const PendingCreateError& e) {
+            // The PSA may still be making it: a lookup now could miss it and a second create
+            // would duplicate it. The caller looks it up later.
+            log_.warning("psa: create ticket " + ticket.marker + ": " + e.message() + "; to be looked up later");
+            throw;
         } catch (const OutcomeUnknownError& e) {
             log_.warning("psa: create ticket " + ticket.marker + ": " + e.message() + "; looking it up");
             if (auto found = lookup(e.message())) return TicketHandle{found->id, found->ref};
@@ -562,9 +569,10 @@ TicketHandle PsaClient::create_ticket(const NewTicket& ticket) {
         if (auto handle = parse_create_reply(response.body, s.ref_prefix)) return *handle;
         if (auto found = lookup("no ticket id in the answer")) return TicketHandle{found->id, found->ref};
         // A 2xx means it was made: never create again, let the caller look later.
-        throw OutcomeUnknownError(kService, call_name("POST", s.path_create_ticket), 200,
-                                  "the PSA accepted the ticket but named no id, and no ticket carrying " + ticket.marker +
-                                      " is found yet");
+        throw PendingCreateError(kService, call_name("POST", s.path_create_ticket), 200,
+                                 "the PSA accepted the ticket but named no id, and no ticket carrying " + ticket.marker +
+                                     " is found yet",
+                                 true);
     }
 }
 

@@ -55,6 +55,7 @@ const std::vector<hostsdk::Migration> kMigrations = {
         " alert_state TEXT NOT NULL CHECK (alert_state IN ('active', 'cleared')),"
         " intent_ns INTEGER NOT NULL, created_ns INTEGER NOT NULL, resolved_ns INTEGER, closed_seen_ns INTEGER, error TEXT,"
         " ticket_title TEXT NOT NULL, ticket_description TEXT NOT NULL, last_change_ns INTEGER NOT NULL,"
+        " attempt_ns INTEGER NOT NULL, create_accepted INTEGER NOT NULL,"
         " UNIQUE (alert_id, occurrence))",
         "CREATE UNIQUE INDEX ticket_links_one_open_per_alert ON ticket_links(alert_id) WHERE state IN ('creating', 'open')",
         "CREATE UNIQUE INDEX ticket_links_one_open_per_resource ON ticket_links(tenant_id, alert_type, resource_key)"
@@ -181,6 +182,8 @@ TicketLink link_from(RecordSet& rs) {
     l.ticket_title = text(rs, "ticket_title");
     l.ticket_description = text(rs, "ticket_description");
     l.last_change_ns = integer(rs, "last_change_ns");
+    l.attempt_ns = integer(rs, "attempt_ns");
+    l.create_accepted = integer(rs, "create_accepted") != 0;
     return l;
 }
 
@@ -209,6 +212,11 @@ PsaCustomer customer_from(RecordSet& rs) {
 std::string upper(const std::string& text) { return Poco::toUpper(text); }
 
 }  // namespace
+
+std::unique_lock<std::recursive_mutex> lock_links() {
+    static std::recursive_mutex mutex;
+    return std::unique_lock<std::recursive_mutex>(mutex);
+}
 
 Store::Store(Poco::Data::SessionPool& pool) : pool_(pool) {
     Session session = pool_.get();
@@ -525,14 +533,15 @@ TicketLink Store::create_link(TicketLink l) {
                 Poco::Data::Transaction tx(session);
                 session << "INSERT INTO ticket_links(alert_id, occurrence, alert_type, tenant_id, resource_key, psa_customer_id,"
                            " ticket_id, ticket_ref, ticket_status, state, alert_state, intent_ns, created_ns, resolved_ns,"
-                           " closed_seen_ns, error, ticket_title, ticket_description, last_change_ns)"
-                           " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           " closed_seen_ns, error, ticket_title, ticket_description, last_change_ns, attempt_ns, create_accepted)"
+                           " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     bind(l.alert_id), bind(l.occurrence), bind(l.alert_type), bind(l.tenant_id), bind(nullable(l.resource_key)),
                     bind(l.psa_customer_id), bind(nullable(l.ticket_id)), bind(nullable(l.ticket_ref)),
                     bind(nullable(l.ticket_status)), bind(l.state), bind(l.alert_state), bind(static_cast<Poco::Int64>(l.intent_ns)),
                     bind(static_cast<Poco::Int64>(l.created_ns)), bind(nullable(l.resolved_ns)), bind(nullable(l.closed_seen_ns)),
                     bind(nullable(l.error)), bind(l.ticket_title), bind(l.ticket_description),
-                    bind(static_cast<Poco::Int64>(l.last_change_ns)), now;
+                    bind(static_cast<Poco::Int64>(l.last_change_ns)), bind(static_cast<Poco::Int64>(l.attempt_ns)),
+                    bind(static_cast<int>(l.create_accepted)), now;
                 Poco::Int64 id = 0;
                 session << "SELECT last_insert_rowid()", into(id), now;
                 tx.commit();
@@ -549,12 +558,14 @@ void Store::update_link(const TicketLink& original) {
         Session session = pool_.get();
         session << "UPDATE ticket_links SET alert_type = ?, tenant_id = ?, resource_key = ?, psa_customer_id = ?, ticket_id = ?,"
                    " ticket_ref = ?, ticket_status = ?, state = ?, alert_state = ?, intent_ns = ?, created_ns = ?, resolved_ns = ?,"
-                   " closed_seen_ns = ?, error = ?, ticket_title = ?, ticket_description = ?, last_change_ns = ? WHERE link_id = ?",
+                   " closed_seen_ns = ?, error = ?, ticket_title = ?, ticket_description = ?, last_change_ns = ?, attempt_ns = ?,"
+                   " create_accepted = ? WHERE link_id = ?",
             bind(l.alert_type), bind(l.tenant_id), bind(nullable(l.resource_key)), bind(l.psa_customer_id),
             bind(nullable(l.ticket_id)), bind(nullable(l.ticket_ref)), bind(nullable(l.ticket_status)), bind(l.state),
             bind(l.alert_state), bind(static_cast<Poco::Int64>(l.intent_ns)), bind(static_cast<Poco::Int64>(l.created_ns)),
             bind(nullable(l.resolved_ns)), bind(nullable(l.closed_seen_ns)), bind(nullable(l.error)), bind(l.ticket_title),
-            bind(l.ticket_description), bind(static_cast<Poco::Int64>(l.last_change_ns)), bind(static_cast<Poco::Int64>(l.id)), now;
+            bind(l.ticket_description), bind(static_cast<Poco::Int64>(l.last_change_ns)), bind(static_cast<Poco::Int64>(l.attempt_ns)),
+            bind(static_cast<int>(l.create_accepted)), bind(static_cast<Poco::Int64>(l.id)), now;
     });
 }
 

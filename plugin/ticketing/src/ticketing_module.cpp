@@ -129,14 +129,17 @@ public:
         });
         add("GET", "/api/ticketing/alert-types", [this](const AdminRequest& r) {
             const std::string search = Poco::toLower(Poco::trim(r.query_or("search")));
-            Array::Ptr items = new Array;
+            const auto paging = hostsdk::parse_paging(r);
+            std::vector<AlertTypeRow> rows;
             for (const auto& row : config_->alert_types())
                 if (search.empty() || Poco::toLower(row.name).find(search) != std::string::npos ||
                     Poco::toLower(row.type).find(search) != std::string::npos)
-                    items->add(type_json(row));
+                    rows.push_back(row);
+            Array::Ptr items = new Array;
+            for (std::size_t i = paging.offset; i < rows.size() && i < paging.offset + paging.limit; ++i) items->add(type_json(rows[i]));
             Object::Ptr root = new Object;
             root->set("items", items);
-            root->set("total", items->size());
+            root->set("total", rows.size());
             return hostsdk::json_response(200, root);
         });
         add("PUT", "/api/ticketing/alert-types/{type}", [this, &context](const AdminRequest& r) {

@@ -56,17 +56,6 @@ core::TicketHandle TicketingService::handle_of(const core::TicketLink& link) con
     return core::TicketHandle{link.ticket_id.value_or(""), link.ticket_ref.value_or("")};
 }
 
-PsaOptions& TicketingService::options(Cycle& cycle) {
-    if (!cycle.options) {
-        try {
-            cycle.options = config_.options(true);
-        } catch (const hostsdk::ApiError& e) {
-            throw Transient{e.what()};
-        }
-    }
-    return *cycle.options;
-}
-
 template <class Fn>
 std::optional<std::string> TicketingService::upstream(Fn fn) {
     try {
@@ -74,6 +63,8 @@ std::optional<std::string> TicketingService::upstream(Fn fn) {
         return std::nullopt;
     } catch (const core::AuthenticationError&) {
         throw;
+    } catch (const core::PendingCreateError& e) {
+        throw Transient{e.what(), e.accepted()};
     } catch (const core::OutcomeUnknownError& e) {
         throw Transient{e.what()};
     } catch (const core::UpstreamError& e) {
@@ -87,11 +78,19 @@ hostsdk::RunResult TicketingService::run_cycle() {
     const auto psa_before = psa_.api_calls();
     auto calls = [&] { return (acronis_.api_calls() - acronis_before) + (psa_.api_calls() - psa_before); };
     Cycle cycle;
-    cycle.settings = config_.settings();
     std::size_t handled = 0;
     try {
-        // Intents left by a crash or a retry are settled before anything new is created.
-        for (auto link : store_.links_in_states({"creating"})) settle(link, true, cycle);
+        cycle.settings = config_.settings();
+        cycle.options = config_.cached_options();  // never a request here: the budget of an idle cycle
+        // Intents left by a crash or a retry are settled before anything new is created; one the
+        // PSA may still be working on waits (NotYet) without holding up the rest.
+        for (auto link : store_.links_in_states({"creating"})) {
+            auto guard = core::lock_links();
+            try {
+                settle(link, true, cycle);
+            } catch (const NotYet&) {
+            }
+        }
 
         const auto stored = store_.cursor(kWatermark);
         const std::int64_t watermark = stored ? std::stoll(*stored) : acronis_.first_watermark_ns();
@@ -125,28 +124,44 @@ hostsdk::RunResult TicketingService::run_cycle() {
     }
 }
 
-core::sync::LinkFacts TicketingService::facts(const core::TicketLink& link, Cycle& cycle) {
+core::sync::LinkFacts TicketingService::facts(const core::TicketLink& link, Cycle&) {
     core::sync::LinkFacts f;
     f.state = link.state;
     f.occurrence = link.occurrence;
     if (link.state == "resolved") {
         f.ticket_closed = true;
         f.closed_since_ns = link.resolved_ns ? link.resolved_ns : link.closed_seen_ns;
-    } else if (link.state == "open" && link.closed_seen_ns) {
-        f.ticket_closed = true;  // a technician closed it (seen by the clearing module)
-        f.closed_since_ns = link.closed_seen_ns;
-    } else if (link.state == "open" && link.ticket_status && cycle.options && cycle.options->is_closed(*link.ticket_status)) {
-        f.ticket_closed = true;
-        f.closed_since_ns = link.resolved_ns;
     }
     return f;
 }
 
+void TicketingService::settle_closed(core::TicketLink& link, Cycle& cycle) {
+    // An open link whose ticket a technician closed (seen by the clearing module, or its status is
+    // a closed one) counts as resolved from when it was first seen closed.
+    if (link.state != "open") return;
+    const bool closed_status = link.ticket_status && cycle.options && cycle.options->is_closed(*link.ticket_status);
+    if (!link.closed_seen_ns && !closed_status) return;
+    if (!link.closed_seen_ns) link.closed_seen_ns = now_ns();
+    link.state = "resolved";
+    link.resolved_ns = link.closed_seen_ns;
+    store_.update_link(link);
+}
+
 void TicketingService::handle(const core::Alert& alert, Cycle& cycle) {
+    auto guard = core::lock_links();
     auto latest = store_.latest_link_for_alert(alert.id);
     if (latest && alert.updated_ns <= latest->last_change_ns) return;  // acted on before a crash
     const auto mapping = store_.mapping_for_tenant(alert.tenant_id);
-    const bool mapped = mapping && mapping->state == "mapped";
+    bool mapped = mapping && mapping->state == "mapped";
+    if (latest && mapped && latest->psa_customer_id != mapping->psa_customer_id) {
+        // The tenant was mapped to another customer since: the old customer's ticket is left alone.
+        record("alert_skipped", "skipped",
+               core::alert_type_name(alert.type) + " on " + tenant_name(alert.tenant_id) +
+                   ": the tenant is now mapped to another customer; the earlier ticket is left alone",
+               subjects_of(*latest));
+        return;
+    }
+    if (latest) settle_closed(*latest, cycle);
     const auto rule = store_.alert_rule(alert.type);
     core::sync::Settings s;
     s.mapped = mapped;
@@ -194,45 +209,41 @@ void TicketingService::act(const core::Alert& alert, core::sync::Decision decisi
                    link ? subjects_of(*link) : alert_subjects);
             return;
         case Action::settle:
-            settle(*link, true, cycle);
+            try {
+                settle(*link, true, cycle);
+            } catch (const NotYet& pending) {
+                throw Transient{pending.message};
+            }
             return redecide(*link, false);
         case Action::create: {
             // Another alert on the same tenant, type and resource already has an open ticket: fold.
-            if (alert.resource_id) {
-                if (auto open = store_.open_link_for_resource(alert.tenant_id, alert.type, *alert.resource_id);
-                    open && Poco::icompare(open->alert_id, alert.id) != 0) {
-                    const std::string text = "Acronis raised another " + core::alert_type_name(alert.type) + " alert (" +
-                                             alert.id + ") on the same resource " + alert.resource_name.value_or(*alert.resource_id) +
-                                             " at " + core::format_rfc3339_ns(alert.received_ns) + ".";
-                    if (auto refused = upstream([&] { psa_.add_comment(handle_of(*open), text); })) {
-                        record("ticket_failed", "failed", "comment on #" + open->ticket_ref.value_or("?") + " refused: " + *refused,
-                               subjects_of(*open));
-                        return;
-                    }
-                    ++cycle.actions;
-                    auto subjects = subjects_of(*open);
-                    subjects["folded_alert_id"] = alert.id;
-                    record("ticket_commented", "ok", "alert " + alert.id + " folded into ticket #" + open->ticket_ref.value_or("?"),
-                           subjects);
-                    return;
-                }
-            }
+            if (fold(alert, cycle)) return;
             return create(alert, decision.occurrence, mapping, cycle);
         }
         case Action::check_ticket: {
             std::optional<core::TicketRow> row;
-            if (auto refused = upstream([&] { row = psa_.ticket(handle_of(*link)); })) throw Transient{*refused};
-            options(cycle);
-            const bool closed = !row || (row && (options(cycle).is_closed(row->status) ||
-                                                 Poco::icompare(row->status, config_.close_status(cycle.settings, cycle.options)) == 0));
-            if (row) link->ticket_status = row->status;
+            if (auto refused = upstream([&] { row = psa_.ticket(handle_of(*link)); })) {
+                record("ticket_failed", "failed", "reading ticket #" + link->ticket_ref.value_or("?") + " refused: " + *refused,
+                       subjects_of(*link));
+                return;
+            }
+            if (!row) {
+                // The ticket is gone from the PSA: this occurrence is over, a new one gets a ticket.
+                link->state = "resolved";
+                link->error = "the ticket is no longer in the PSA";
+                store_.update_link(*link);
+                return redecide(*link, false);
+            }
+            const bool closed = (cycle.options && cycle.options->is_closed(row->status)) ||
+                                Poco::icompare(row->status, config_.close_status(cycle.settings, cycle.options)) == 0;
+            link->ticket_status = row->status;
             if (closed) {
                 // A technician closed it: resolved from now on (the reopen window starts here).
                 if (!link->closed_seen_ns) link->closed_seen_ns = now_ns();
                 link->state = "resolved";
                 link->resolved_ns = link->closed_seen_ns;
                 store_.update_link(*link);
-                if (row) store_.record_ticket_status(link->id, row->status, true, now_ns());
+                store_.record_ticket_status(link->id, row->status, true, now_ns());
                 return redecide(*link, false);
             }
             store_.update_link(*link);
@@ -255,6 +266,14 @@ void TicketingService::act(const core::Alert& alert, core::sync::Decision decisi
             return;
         }
         case Action::reopen: {
+            if (alert.resource_id) {
+                auto other = store_.open_link_for_resource(alert.tenant_id, alert.type, *alert.resource_id);
+                if (other && other->id != link->id && fold(alert, cycle)) {
+                    link->last_change_ns = alert.updated_ns;
+                    store_.update_link(*link);
+                    return;
+                }
+            }
             const std::string status = config_.reopen_status(cycle.settings, cycle.options ? cycle.options : config_.cached_options());
             const std::string comment = "Acronis raised the alert again at " + core::format_rfc3339_ns(alert.received_ns) +
                                         "; reopened by the integration.";
@@ -267,6 +286,7 @@ void TicketingService::act(const core::Alert& alert, core::sync::Decision decisi
                 link->ticket_status = status;
                 link->resolved_ns.reset();
                 link->closed_seen_ns.reset();
+                link->error.reset();
                 record("ticket_reopened", "ok",
                        core::alert_type_name(alert.type) + " raised again → ticket #" + link->ticket_ref.value_or("?") + " reopened (" +
                            status + ")",
@@ -311,6 +331,26 @@ void TicketingService::act(const core::Alert& alert, core::sync::Decision decisi
     }
 }
 
+bool TicketingService::fold(const core::Alert& alert, Cycle& cycle) {
+    if (!alert.resource_id) return false;
+    auto open = store_.open_link_for_resource(alert.tenant_id, alert.type, *alert.resource_id);
+    // Only into a ticket that exists and is not known closed.
+    if (!open || open->state != "open" || open->closed_seen_ns || Poco::icompare(open->alert_id, alert.id) == 0) return false;
+    const std::string text = "Acronis raised another " + core::alert_type_name(alert.type) + " alert (" + alert.id +
+                             ") on the same resource " + alert.resource_name.value_or(*alert.resource_id) + " at " +
+                             core::format_rfc3339_ns(alert.received_ns) + ".";
+    if (auto refused = upstream([&] { psa_.add_comment(handle_of(*open), text); })) {
+        context_.logger().warning("folding alert " + alert.id + " into #" + open->ticket_ref.value_or("?") + " refused: " +
+                                  *refused + "; it gets a ticket of its own");
+        return false;
+    }
+    ++cycle.actions;
+    auto subjects = subjects_of(*open);
+    subjects["folded_alert_id"] = alert.id;
+    record("ticket_commented", "ok", "alert " + alert.id + " folded into ticket #" + open->ticket_ref.value_or("?"), subjects);
+    return true;
+}
+
 void TicketingService::create(const core::Alert& alert, int occurrence, const core::Mapping& mapping, Cycle& cycle) {
     const std::string tenant = tenant_name(alert.tenant_id);
     core::TicketLink link;
@@ -329,10 +369,17 @@ void TicketingService::create(const core::Alert& alert, int occurrence, const co
     try {
         link = store_.create_link(link);  // the intent, before any call
     } catch (const core::StoreConflict& e) {
-        throw Transient{std::string("alert ") + alert.id + ": " + e.what()};
+        // Never transient: waiting would not change it, and it must not hold up every other alert.
+        record("ticket_failed", "failed", "no ticket for " + core::alert_type_name(alert.type) + " (" + alert.id + "): " + e.what(),
+               {{"alert_id", alert.id}, {"tenant_id", alert.tenant_id}, {"psa_customer_id", mapping.psa_customer_id}});
+        return;
     }
     core::failpoint("ticketing.after_intent");
-    settle(link, false, cycle);
+    try {
+        settle(link, false, cycle);
+    } catch (const NotYet& pending) {
+        throw Transient{pending.message};  // the change is handled once the intent settles
+    }
 }
 
 void TicketingService::settle(core::TicketLink& link, bool look_up_first, Cycle& cycle) {
@@ -342,10 +389,23 @@ void TicketingService::settle(core::TicketLink& link, bool look_up_first, Cycle&
     std::optional<std::string> status;
     if (look_up_first) {
         std::optional<core::TicketRow> found;
-        if (auto refused = upstream([&] { found = psa_.lookup_ticket(marker, customer, link.intent_ns); })) throw Transient{*refused};
+        if (auto refused = upstream([&] { found = psa_.lookup_ticket(marker, customer, link.intent_ns); })) {
+            link.state = "failed";
+            link.error = "the lookup after create was refused: " + *refused;
+            store_.update_link(link);
+            record("ticket_failed", "failed", link.error.value_or(""), subjects_of(link));
+            return;
+        }
         if (found) {
             handle = core::TicketHandle{found->id, found->ref};
             status = found->status;
+        } else {
+            // Not there yet. A ticket the PSA accepted, or one it may still be making (the last
+            // attempt timed out less than twice the read timeout ago), is waited for, not made again.
+            const std::int64_t grace = 2LL * psa_.settings().endpoint.read_timeout.count() * 1000000000LL;
+            if (link.create_accepted) throw NotYet{"ticket " + marker + " was accepted by the PSA and is not listed yet"};
+            if (link.attempt_ns && now_ns() - link.attempt_ns < grace)
+                throw NotYet{"ticket " + marker + " may still be in the making; looking again later"};
         }
     }
     if (!handle) {
@@ -361,7 +421,18 @@ void TicketingService::settle(core::TicketLink& link, bool look_up_first, Cycle&
         ticket.marker = marker;
         ticket.intent_ns = link.intent_ns;
         core::TicketHandle created;
-        if (auto refused = upstream([&] { created = psa_.create_ticket(ticket); })) {
+        link.attempt_ns = now_ns();
+        store_.update_link(link);
+        std::optional<std::string> refused;
+        try {
+            refused = upstream([&] { created = psa_.create_ticket(ticket); });
+        } catch (const Transient& t) {
+            // Pending (timed out, or accepted without an id): the intent stays, looked up later.
+            link.create_accepted = link.create_accepted || t.accepted;
+            store_.update_link(link);
+            throw NotYet{t.message};
+        }
+        if (refused) {
             // Refused for good (a 4xx): recorded, the watermark moves; a retry is the partner's call.
             link.state = "failed";
             link.error = *refused;
@@ -400,6 +471,8 @@ void TicketingService::retry_link(std::int64_t link_id) {
     link->state = "creating";
     link->error.reset();
     link->intent_ns = now_ns();
+    link->attempt_ns = 0;  // refused for good before: no create of it can still be in the making
+    link->create_accepted = false;
     try {
         store_.update_link(*link);
     } catch (const core::StoreConflict& e) {

@@ -34,6 +34,11 @@ private:
     /// A failure worth trying again next cycle: stop here, the watermark stays.
     struct Transient {
         std::string message;
+        bool accepted = false;  ///< a create the PSA accepted without an id
+    };
+    /// A create the PSA may still be making: the intent stays `creating` and is looked up later.
+    struct NotYet {
+        std::string message;
     };
     struct Cycle {
         TicketingSettings settings;
@@ -48,7 +53,11 @@ private:
     /// Resolves a `creating` link: look the ticket up (unless the intent is brand new), else create.
     void settle(core::TicketLink& link, bool look_up_first, Cycle& cycle);
     void create(const core::Alert& alert, int occurrence, const core::Mapping& mapping, Cycle& cycle);
-    PsaOptions& options(Cycle& cycle);
+    /// Folds a new alert into the open ticket of the same tenant, type and resource (a comment,
+    /// no link of its own). False when there is none, or the comment was refused.
+    bool fold(const core::Alert& alert, Cycle& cycle);
+    /// An open link whose ticket is known closed becomes resolved (from when it was first seen closed).
+    void settle_closed(core::TicketLink& link, Cycle& cycle);
     core::sync::LinkFacts facts(const core::TicketLink& link, Cycle& cycle);
     core::TicketHandle handle_of(const core::TicketLink& link) const;
     std::string customer_name(const std::string& psa_customer_id) const;

@@ -75,7 +75,7 @@ public:
     /// pages; pairs (id, updatedAt) for which `already_processed` says true are left out.
     AlertPoll alerts_changed_since(std::int64_t watermark_ns,
                                    const std::function<bool(const std::string&, std::int64_t)>& already_processed);
-    /// The watermark of a first run: now minus `initial_lookback_s`.
+    /// The watermark of a first run, such that the first read starts `initial_lookback_s` before now.
     std::int64_t first_watermark_ns() const;
     std::vector<AlertType> list_alert_types();
     /// Dismisses (clears) an alert. True when dismissed now, false when it was already gone (404).

@@ -38,6 +38,20 @@ public:
     OutcomeUnknownError(std::string service, std::string call, int status, std::string message);
 };
 
+/// A create whose outcome cannot be known yet: the request timed out (the server may still be
+/// working on it) or was accepted without an id. Looking it up now could miss it; look later, and
+/// never create again before the lookup has had a fair chance.
+class PendingCreateError : public OutcomeUnknownError {
+public:
+    PendingCreateError(std::string service, std::string call, int status, std::string message, bool accepted)
+        : OutcomeUnknownError(std::move(service), std::move(call), status, std::move(message)), accepted_(accepted) {}
+    /// The server said yes (2xx) but named no id: the ticket exists; only ever look it up.
+    bool accepted() const noexcept { return accepted_; }
+
+private:
+    bool accepted_;
+};
+
 /// Credentials were refused (token call 400/401, a second 401 after a fresh token, PSA 401):
 /// a configuration problem, not retried.
 class AuthenticationError : public UpstreamError {

@@ -47,7 +47,12 @@ public:
 /// closed connection.
 class NoAnswerError : public std::runtime_error {
 public:
-    using std::runtime_error::runtime_error;
+    explicit NoAnswerError(const std::string& what, bool timed_out = false) : std::runtime_error(what), timed_out_(timed_out) {}
+    /// The server may still be working on it (read timeout), rather than the connection dropped.
+    bool timed_out() const noexcept { return timed_out_; }
+
+private:
+    bool timed_out_;
 };
 
 struct EndpointSettings {

@@ -15,6 +15,7 @@
 #include <Poco/JSON/Object.h>
 
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -88,6 +89,10 @@ struct TicketLink {
     std::string ticket_title, ticket_description;
     /// updatedAt of the last alert change acted on: a change at or before it was already handled.
     std::int64_t last_change_ns = 0;
+    /// When the last create was attempted (the lookup window starts at `intent_ns`).
+    std::int64_t attempt_ns = 0;
+    /// The PSA answered a create with 2xx but no id: the ticket exists, only ever look it up.
+    bool create_accepted = false;
 };
 
 /// Filters of the links listing; empty / nullopt = any.
@@ -95,6 +100,11 @@ struct LinkQuery {
     std::string state, psa_customer_id, alert_id;
     std::size_t offset = 0, limit = 100;
 };
+
+/// Held by a module while it reads a link, acts on it and writes it back, so that the ticketing
+/// and clearing modules (separate threads, one process, one copy of this library) never write a
+/// link from a stale copy. Recursive: a holder may take it again.
+std::unique_lock<std::recursive_mutex> lock_links();
 
 class Store {
 public:
