@@ -2,6 +2,7 @@
 #include "emulator/acronis_service.hpp"
 
 #include "emulator/json_util.hpp"
+#include "emulator/text_util.hpp"
 #include "emulator/time_util.hpp"
 
 #include <Poco/Base64Decoder.h>
@@ -30,19 +31,6 @@ EmuResponse alert_error(int status, const std::string& code, const std::string& 
     return json_reply(status, body);
 }
 
-bool is_uuid(const std::string& text) {
-    if (text.size() != 36) return false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (i == 8 || i == 13 || i == 18 || i == 23) {
-            if (c != '-') return false;
-        } else if (!std::isxdigit(static_cast<unsigned char>(c))) {
-            return false;
-        }
-    }
-    return true;
-}
-
 /// `op(value)` → {op, value}.
 bool parse_call(const std::string& text, std::string& op, std::string& value) {
     const auto open = text.find('(');
@@ -50,27 +38,6 @@ bool parse_call(const std::string& text, std::string& op, std::string& value) {
     op = Poco::trim(text.substr(0, open));
     value = text.substr(open + 1, text.size() - open - 2);
     return true;
-}
-
-std::string encode(const std::string& text) {
-    std::ostringstream out;
-    Poco::Base64Encoder encoder(out);
-    encoder.rdbuf()->setLineLength(0);
-    encoder << text;
-    encoder.close();
-    return out.str();
-}
-
-std::optional<std::string> decode(const std::string& text) {
-    try {
-        std::istringstream in(text);
-        Poco::Base64Decoder decoder(in);
-        std::string out((std::istreambuf_iterator<char>(decoder)), std::istreambuf_iterator<char>());
-        if (out.empty()) return std::nullopt;
-        return out;
-    } catch (const Poco::Exception&) {
-        return std::nullopt;
-    }
 }
 
 EmuResponse control_error(int status, const std::string& message) {
@@ -147,7 +114,7 @@ EmuResponse AcronisService::list_alerts(const EmuRequest& request, const Params&
     // The cursor is the sort key of the last item sent: (updatedAt ns, id).
     std::optional<std::pair<std::int64_t, std::string>> after;
     if (request.has_param("after")) {
-        auto text = decode(request.param("after"));
+        auto text = decode_cursor(request.param("after"));
         const auto bar = text ? text->find('|') : std::string::npos;
         Poco::Int64 ns = 0;
         if (bar == std::string::npos || !Poco::NumberParser::tryParse64(text->substr(0, bar), ns))
@@ -191,7 +158,7 @@ EmuResponse AcronisService::list_alerts(const EmuRequest& request, const Params&
     for (std::size_t i = 0; i < count; ++i) items->add(alert_json(*matching[i]));
     Object::Ptr cursors = new Object;
     if (count < matching.size())
-        cursors->set("after", encode(std::to_string(matching[count - 1]->updated_ns) + "|" + matching[count - 1]->id));
+        cursors->set("after", encode_cursor(std::to_string(matching[count - 1]->updated_ns) + "|" + matching[count - 1]->id));
     Object::Ptr paging = new Object;
     paging->set("cursors", cursors);
     Object::Ptr body = new Object;

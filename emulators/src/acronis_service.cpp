@@ -2,6 +2,7 @@
 #include "emulator/acronis_service.hpp"
 
 #include "emulator/json_util.hpp"
+#include "emulator/text_util.hpp"
 #include "emulator/time_util.hpp"
 
 #include <Poco/Base64Decoder.h>
@@ -63,27 +64,6 @@ AcronisContact parse_contact(const Object::Ptr& o, const std::string& path) {
     c.lastname = string_optional(o, "lastname", path + ".lastname").value_or("");
     c.phone = string_optional(o, "phone", path + ".phone").value_or("");
     return c;
-}
-
-std::string encode_cursor(const std::string& text) {
-    std::ostringstream out;
-    Poco::Base64Encoder encoder(out);
-    encoder.rdbuf()->setLineLength(0);
-    encoder << text;
-    encoder.close();
-    return out.str();
-}
-
-std::optional<std::string> decode_cursor(const std::string& cursor) {
-    try {
-        std::istringstream in(cursor);
-        Poco::Base64Decoder decoder(in);
-        std::string text((std::istreambuf_iterator<char>(decoder)), std::istreambuf_iterator<char>());
-        if (text.empty()) return std::nullopt;
-        return text;
-    } catch (const Poco::Exception&) {
-        return std::nullopt;
-    }
 }
 
 std::optional<int> parse_limit(const EmuRequest& request, int fallback) {
@@ -364,7 +344,7 @@ EmuResponse AcronisService::token(const EmuRequest& request, const Params&, cons
     std::string client_id, secret;
     if (request.authorization.size() > prefix.size() &&
         Poco::icompare(request.authorization.substr(0, prefix.size()), prefix) == 0) {
-        auto decoded = decode_cursor(Poco::trim(request.authorization.substr(prefix.size())));
+        auto decoded = decode_base64(Poco::trim(request.authorization.substr(prefix.size())));
         if (decoded) {
             const auto colon = decoded->find(':');
             if (colon != std::string::npos) {

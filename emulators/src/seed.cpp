@@ -1,4 +1,5 @@
 #include "emulator/json_util.hpp"
+#include "emulator/text_util.hpp"
 #include "emulator/model.hpp"
 #include "emulator/time_util.hpp"
 
@@ -23,19 +24,6 @@ void check_keys(const Object::Ptr& object, const std::set<std::string>& allowed,
         (void)value;
         if (!allowed.count(key)) throw SeedError(path + "." + key + ": unknown field");
     }
-}
-
-bool is_uuid(const std::string& text) {
-    if (text.size() != 36) return false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (i == 8 || i == 13 || i == 18 || i == 23) {
-            if (c != '-') return false;
-        } else if (!std::isxdigit(static_cast<unsigned char>(c))) {
-            return false;
-        }
-    }
-    return true;
 }
 
 AcronisContact parse_contact(const Object::Ptr& object, const std::string& path) {

@@ -4,8 +4,7 @@
 #include "provisioning_service.hpp"
 #include "provisioning_settings.hpp"
 
-#include "acpsa/core/acronis_settings.hpp"
-#include "acpsa/core/psa_settings.hpp"
+#include "acpsa/core/module_clients.hpp"
 
 #include <hostsdk/admin_json.hpp>
 #include <hostsdk/export.hpp>
@@ -50,16 +49,12 @@ class ProvisioningModule final : public hostsdk::Module {
 public:
     hostsdk::ModuleInfo info() const noexcept override { return {"provisioning", "1.0.0", std::chrono::seconds(60)}; }
 
-    void configure(const Poco::Util::AbstractConfiguration& config) override {
-        acronis_settings_ = core::parse_acronis_settings(config);
-        psa_settings_ = core::parse_psa_settings(config);
-    }
+    void configure(const Poco::Util::AbstractConfiguration& config) override { clients_.configure(config); }
 
     void start(hostsdk::Context& context) override {
-        store_ = std::make_unique<core::Store>(context.database());
-        acronis_ = std::make_unique<core::AcronisClient>(*acronis_settings_, context.clock(), context.logger());
-        psa_ = std::make_unique<core::PsaClient>(*psa_settings_, context.clock(), context.logger());
-        service_ = std::make_unique<ProvisioningService>(*store_, *acronis_, *psa_, context);
+        clients_.start(context);
+        store_ = &clients_.store();
+        service_ = std::make_unique<ProvisioningService>(clients_.store(), clients_.acronis(), clients_.psa(), context);
         auto* log = &context.logger();
         context.add_route({"GET", "/api/provisioning/settings", hostsdk::guarded_handler([this](const AdminRequest&) {
                                return hostsdk::json_response(200, settings_view(load_settings(*store_)));
@@ -93,25 +88,19 @@ public:
     }
 
     hostsdk::RunResult run(const hostsdk::StopToken& stop) override {
-        auto sleeper = [stop](std::chrono::milliseconds delay) { return stop.sleep_for(delay); };
-        acronis_->set_sleeper(sleeper);
-        psa_->set_sleeper(sleeper);
+        clients_.use_stop_token(stop);
         return service_->run_cycle();
     }
 
     void stop() override {
         service_.reset();
-        psa_.reset();
-        acronis_.reset();
-        store_.reset();
+        store_ = nullptr;
+        clients_.reset();
     }
 
 private:
-    std::optional<core::AcronisSettings> acronis_settings_;
-    std::optional<core::PsaSettings> psa_settings_;
-    std::unique_ptr<core::Store> store_;
-    std::unique_ptr<core::AcronisClient> acronis_;
-    std::unique_ptr<core::PsaClient> psa_;
+    core::ModuleClients clients_;
+    core::Store* store_ = nullptr;  ///< clients_'s, for the routes
     std::unique_ptr<ProvisioningService> service_;
     std::mutex settings_mutex_;
 };

@@ -4,8 +4,7 @@
 #include "ticketing_service.hpp"
 #include "ticketing_settings.hpp"
 
-#include "acpsa/core/acronis_settings.hpp"
-#include "acpsa/core/psa_settings.hpp"
+#include "acpsa/core/module_clients.hpp"
 #include "acpsa/core/timestamps.hpp"
 
 #include <hostsdk/admin_json.hpp>
@@ -103,17 +102,15 @@ public:
     hostsdk::ModuleInfo info() const noexcept override { return {"ticketing", "1.0.0", std::chrono::seconds(60)}; }
 
     void configure(const Poco::Util::AbstractConfiguration& config) override {
-        acronis_settings_ = core::parse_acronis_settings(config);
-        psa_settings_ = core::parse_psa_settings(config);
+        clients_.configure(config);
         options_ttl_ = std::chrono::seconds(hostsdk::config_int(config, "modules.ticketing.psa_options_ttl_s", 600, 0, 86400));
     }
 
     void start(hostsdk::Context& context) override {
-        store_ = std::make_unique<core::Store>(context.database());
-        acronis_ = std::make_unique<core::AcronisClient>(*acronis_settings_, context.clock(), context.logger());
-        psa_ = std::make_unique<core::PsaClient>(*psa_settings_, context.clock(), context.logger());
-        config_ = std::make_unique<TicketingConfig>(*store_, *psa_, *acronis_, context.clock(), options_ttl_);
-        service_ = std::make_unique<TicketingService>(*store_, *acronis_, *psa_, *config_, context);
+        clients_.start(context);
+        store_ = &clients_.store();
+        config_ = std::make_unique<TicketingConfig>(clients_.store(), clients_.psa(), clients_.acronis(), context.clock(), options_ttl_);
+        service_ = std::make_unique<TicketingService>(clients_.store(), clients_.acronis(), clients_.psa(), *config_, context);
         auto* log = &context.logger();
         auto add = [&](const char* method, const char* pattern, auto fn) {
             context.add_route({method, pattern, hostsdk::guarded_handler(fn, log)});
@@ -179,27 +176,21 @@ public:
     }
 
     hostsdk::RunResult run(const hostsdk::StopToken& stop) override {
-        auto sleeper = [stop](std::chrono::milliseconds delay) { return stop.sleep_for(delay); };
-        acronis_->set_sleeper(sleeper);
-        psa_->set_sleeper(sleeper);
+        clients_.use_stop_token(stop);
         return service_->run_cycle();
     }
 
     void stop() override {
         service_.reset();
         config_.reset();
-        psa_.reset();
-        acronis_.reset();
-        store_.reset();
+        store_ = nullptr;
+        clients_.reset();
     }
 
 private:
-    std::optional<core::AcronisSettings> acronis_settings_;
-    std::optional<core::PsaSettings> psa_settings_;
+    core::ModuleClients clients_;
     std::chrono::seconds options_ttl_{600};
-    std::unique_ptr<core::Store> store_;
-    std::unique_ptr<core::AcronisClient> acronis_;
-    std::unique_ptr<core::PsaClient> psa_;
+    core::Store* store_ = nullptr;  ///< clients_'s, for the routes
     std::unique_ptr<TicketingConfig> config_;
     std::unique_ptr<TicketingService> service_;
 };

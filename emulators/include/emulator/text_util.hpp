@@ -1,0 +1,21 @@
+#pragma once
+/// Small text helpers shared by the emulator's services and seed parser.
+
+#include <optional>
+#include <string>
+
+namespace emulator {
+
+/// `8-4-4-4-12` hex digits with dashes (either case).
+bool is_uuid(const std::string& text);
+
+/// An opaque cursor: `text` in URL-safe base64 (it may end in `=`, as Acronis' often do).
+std::string encode_cursor(const std::string& text);
+
+/// The text of a cursor, or nullopt when it is not one of ours.
+std::optional<std::string> decode_cursor(const std::string& cursor);
+
+/// Standard base64 (as in `Authorization: Basic`), or nullopt when it is not.
+std::optional<std::string> decode_base64(const std::string& text);
+
+}  // namespace emulator

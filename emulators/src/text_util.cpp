@@ -1,0 +1,53 @@
+#include "emulator/text_util.hpp"
+
+#include <Poco/Base64Decoder.h>
+#include <Poco/Base64Encoder.h>
+#include <Poco/Exception.h>
+
+#include <cctype>
+#include <iterator>
+#include <sstream>
+
+namespace emulator {
+
+bool is_uuid(const std::string& text) {
+    if (text.size() != 36) return false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (c != '-') return false;
+        } else if (!std::isxdigit(static_cast<unsigned char>(c))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+std::string encode_cursor(const std::string& text) {
+    std::ostringstream out;
+    Poco::Base64Encoder encoder(out, Poco::BASE64_URL_ENCODING);
+    encoder.rdbuf()->setLineLength(0);
+    encoder << text;
+    encoder.close();
+    return out.str();
+}
+
+namespace {
+std::optional<std::string> decode(const std::string& text, int options) {
+    try {
+        std::istringstream in(text);
+        Poco::Base64Decoder decoder(in, options);
+        std::string decoded((std::istreambuf_iterator<char>(decoder)), std::istreambuf_iterator<char>());
+        if (decoded.empty()) return std::nullopt;
+        return decoded;
+    } catch (const Poco::Exception&) {
+        return std::nullopt;
+    }
+}
+}  // namespace
+
+std::optional<std::string> decode_cursor(const std::string& cursor) { return decode(cursor, Poco::BASE64_URL_ENCODING); }
+
+std::optional<std::string> decode_base64(const std::string& text) { return decode(text, 0); }
+
+}  // namespace emulator
