@@ -67,31 +67,9 @@ Object::Ptr link_json(const core::TicketLink& l) {
 }
 
 Object::Ptr options_json(const PsaOptions& o) {
-    Object::Ptr root = new Object;
+    Object::Ptr root = o.lists_json();
     root->set("fetched_at", time_text(o.fetched_ns));
     root->set("stale", o.stale);
-    Array::Ptr types = new Array;
-    for (const auto& t : o.types) types->add(t);
-    root->set("types", types);
-    Object::Ptr categories = new Object;
-    for (const auto& [type, list] : o.categories) {
-        Array::Ptr items = new Array;
-        for (const auto& c : list) items->add(c);
-        categories->set(type, items);
-    }
-    root->set("categories", categories);
-    Array::Ptr teams = new Array;
-    for (const auto& t : o.teams) teams->add(t);
-    root->set("teams", teams);
-    Array::Ptr statuses = new Array;
-    for (const auto& s : o.statuses) {
-        Object::Ptr item = new Object;
-        item->set("name", s.name);
-        item->set("closed", s.closed);
-        item->set("default", s.is_default);
-        statuses->add(item);
-    }
-    root->set("statuses", statuses);
     return root;
 }
 

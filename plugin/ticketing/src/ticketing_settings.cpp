@@ -82,6 +82,25 @@ std::string PsaOptions::default_status() const {
     return "New";
 }
 
+Object::Ptr PsaOptions::lists_json() const {
+    Object::Ptr root = new Object;
+    root->set("types", to_array(types));
+    root->set("teams", to_array(teams));
+    Object::Ptr by_type = new Object;
+    for (const auto& [type, list] : categories) by_type->set(type, to_array(list));
+    root->set("categories", by_type);
+    Array::Ptr status_items = new Array;
+    for (const auto& s : statuses) {
+        Object::Ptr item = new Object;
+        item->set("name", s.name);
+        item->set("closed", s.closed);
+        item->set("default", s.is_default);
+        status_items->add(item);
+    }
+    root->set("statuses", status_items);
+    return root;
+}
+
 std::string PsaOptions::default_close_status() const {
     if (auto fixed = status("Fixed")) return *fixed;
     for (const auto& s : statuses)
@@ -115,22 +134,8 @@ std::optional<PsaOptions> TicketingConfig::cached_options() const {
 }
 
 void TicketingConfig::save_options(const PsaOptions& o) {
-    Object::Ptr stored = new Object;
+    Object::Ptr stored = o.lists_json();
     stored->set("fetched_ns", o.fetched_ns);
-    stored->set("types", to_array(o.types));
-    stored->set("teams", to_array(o.teams));
-    Object::Ptr categories = new Object;
-    for (const auto& [type, list] : o.categories) categories->set(type, to_array(list));
-    stored->set("categories", categories);
-    Array::Ptr statuses = new Array;
-    for (const auto& s : o.statuses) {
-        Object::Ptr item = new Object;
-        item->set("name", s.name);
-        item->set("closed", s.closed);
-        item->set("default", s.is_default);
-        statuses->add(item);
-    }
-    stored->set("statuses", statuses);
     store_.put_settings(kOptions, stored);
 }
 

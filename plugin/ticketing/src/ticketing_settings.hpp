@@ -41,6 +41,9 @@ struct PsaOptions {
     std::string default_status() const;
     /// `Fixed` when listed, else the first closed status, else `Fixed`.
     std::string default_close_status() const;
+    /// The four lists as JSON (`types`, `categories` by type, `teams`, `statuses` with
+    /// `name`/`closed`/`default`): the shape both the state store and the admin API use.
+    Poco::JSON::Object::Ptr lists_json() const;
 };
 
 struct TicketingSettings {
