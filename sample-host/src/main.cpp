@@ -70,7 +70,7 @@ protected:
     void handle_set(const std::string&, const std::string& value) {
         const auto eq = value.find('=');
         if (eq == std::string::npos || eq == 0)
-            throw Poco::InvalidArgumentException("--set takes KEY=VALUE, got '" + value + "'");
+            throw Poco::InvalidArgumentException("--set takes KEY=VALUE: a key, then '=' (the value is not echoed: it may be a secret)");
         overrides_.emplace_back(Poco::trim(value.substr(0, eq)), Poco::trim(value.substr(eq + 1)));
     }
     void handle_check(const std::string&, const std::string&) { check_only_ = true; }

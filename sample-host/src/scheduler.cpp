@@ -1,5 +1,7 @@
 #include "samplehost/scheduler.hpp"
 
+#include <hostsdk/redact.hpp>
+
 #include <algorithm>
 
 namespace samplehost {
@@ -47,11 +49,6 @@ void ModuleRunner::start() {
 int ModuleRunner::queued_runs() const {
     std::lock_guard<std::mutex> lock(mutex_);
     return queued_runs_;
-}
-
-bool ModuleRunner::idle() const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return !running_;
 }
 
 ModuleStatus ModuleRunner::status() const {
@@ -116,7 +113,6 @@ RunResult ModuleRunner::run_cycle(bool asked_by_run_now) {
     const auto started = clock_.now();
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        running_ = true;
         status_.state = "running";
     }
     RunResult result;
@@ -127,6 +123,8 @@ RunResult ModuleRunner::run_cycle(bool asked_by_run_now) {
     } catch (...) {
         result = RunResult::make_failed("the module threw an unknown exception");
     }
+    // The message goes to the log and to the unauthenticated health route: one redaction for all.
+    result.message = hostsdk::redact_secrets(std::move(result.message));
     const auto finished = clock_.now();
     const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(finished - started);
 
@@ -143,7 +141,6 @@ RunResult ModuleRunner::run_cycle(bool asked_by_run_now) {
 
     cycle.unlock();
     std::lock_guard<std::mutex> lock(mutex_);
-    running_ = false;
     if (--active_cycles_ == 0) finished_.notify_all();
     status_.last_run = started;
     status_.last_result = result;

@@ -24,32 +24,41 @@ hostsdk::RunResult ProvisioningService::run_cycle() {
     auto calls = [&] { return (acronis_.api_calls() - acronis_before) + (psa_.api_calls() - psa_before); };
     std::size_t done = 0, failed = 0, waiting = 0;
     std::string last_transient;
+    std::optional<std::string> password;  // the manual password: never in a message (a vendor may echo it)
+    auto scrubbed = [&](const std::string& text) { return password ? core::scrub_secret(text, *password) : text; };
     try {
         const ProvisioningSettings settings = load_settings(store_);
+        password = settings.password;
         for (auto job : store_.jobs("running")) {
             try {
                 run_job(job, settings);
                 ++done;
             } catch (const JobFailure& failure) {
-                fail(job, failure.message);
+                fail(job, scrubbed(failure.message));
                 ++failed;
             } catch (const core::StoppedError&) {
                 return hostsdk::RunResult::make_retry("stopped", done, calls());
             } catch (const core::UpstreamError& e) {
                 if (!e.transient() && !dynamic_cast<const core::OutcomeUnknownError*>(&e)) {
-                    fail(job, std::string("Acronis or the PSA refused a step: ") + e.what());
+                    fail(job, scrubbed(std::string("Acronis or the PSA refused a step: ") + e.what()));
                     ++failed;
                     continue;
                 }
                 // Transient or outcome unknown: the job stays at its step; the next cycle looks first.
                 ++waiting;
-                last_transient = e.what();
+                last_transient = scrubbed(e.what());
                 context_.logger().warning("provisioning job " + std::to_string(job.id) + " waits at step " + job.step + ": " +
-                                          e.what());
+                                          last_transient);
+            } catch (const std::exception& e) {
+                // E.g. the state database busy: this job stays at its step, the jobs after it still run.
+                ++waiting;
+                last_transient = scrubbed(e.what());
+                context_.logger().error("provisioning job " + std::to_string(job.id) + " stopped at step " + job.step +
+                                        ": " + last_transient);
             }
         }
     } catch (const std::exception& e) {
-        return hostsdk::RunResult::make_failed(std::string("provisioning cycle failed: ") + e.what(), done, calls());
+        return hostsdk::RunResult::make_failed(scrubbed(std::string("provisioning cycle failed: ") + e.what()), done, calls());
     }
     const std::string summary = std::to_string(done) + " jobs done, " + std::to_string(failed) + " failed, " +
                                 std::to_string(waiting) + " waiting";
@@ -104,10 +113,8 @@ void ProvisioningService::fail(core::ProvisioningJob& job, const std::string& me
         text += "; tenant " + (name.empty() ? *job.tenant_id : name + " (" + *job.tenant_id + ")") +
                 " was created and is left in place";
     }
-    job.state = "failed";
-    job.error = text;
-    job.updated_ns = now_ns();
-    store_.update_job(job);
+    // The mapping first: a crash before the job is written leaves the job running, and the next
+    // cycle fails it again; the other order could leave the customer `provisioning` for good.
     auto mapping = store_.mapping(job.psa_customer_id).value_or(core::Mapping{});
     mapping.psa_customer_id = job.psa_customer_id;
     mapping.tenant_id.reset();  // a failed action: a reload clears it
@@ -116,6 +123,10 @@ void ProvisioningService::fail(core::ProvisioningJob& job, const std::string& me
     mapping.source = "provisioned";
     mapping.updated_ns = now_ns();
     store_.put_mapping(mapping);
+    job.state = "failed";
+    job.error = text;
+    job.updated_ns = now_ns();
+    store_.update_job(job);
     std::map<std::string, std::string> subjects = {{"psa_customer_id", job.psa_customer_id}, {"job_id", std::to_string(job.id)}};
     if (job.tenant_id) subjects["tenant_id"] = *job.tenant_id;
     context_.activity().record({"provisioning_failed", "failed", text, subjects});
@@ -256,7 +267,11 @@ void ProvisioningService::run_job(core::ProvisioningJob& job, const Provisioning
         m.state = "mapped";
         m.source = "provisioned";
         m.updated_ns = now_ns();
-        store_.put_mapping(m);
+        try {
+            store_.put_mapping(m);
+        } catch (const core::StoreConflict&) {
+            throw JobFailure{"tenant " + tenant.name + " (" + *job.tenant_id + ") is already mapped to another PSA customer"};
+        }
         job.state = "done";
         job.error.reset();
         job.updated_ns = now_ns();

@@ -66,9 +66,6 @@ public:
     /// most `timeout`; true when so (the thread is then joined). False means a cycle still runs.
     bool wait_stopped(std::chrono::milliseconds timeout);
 
-    /// True while no cycle is running.
-    bool idle() const;
-
     /// Callers of `run_now` waiting for the running cycle to end (a seam for tests).
     int queued_runs() const;
 
@@ -97,7 +94,6 @@ private:
     std::condition_variable finished_;
     bool stop_requested_ = false;
     bool run_requested_ = false;
-    bool running_ = false;
     int active_cycles_ = 0;  ///< cycles entered or waiting to enter (scheduled and run_now)
     int queued_runs_ = 0;
     bool thread_done_ = true;  ///< no scheduling thread runs
