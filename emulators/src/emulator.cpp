@@ -188,6 +188,7 @@ EmuResponse ServiceEndpoint::answer(const EmuRequest& request, bool& apply_then_
     if (!fault) return service_.handle(request);
     const std::string& kind = fault->kind;
     if (kind == "401" || kind == "500" || kind == "503") return service_.fault_error(std::stoi(kind), request);
+    if (kind == "400") return service_.error_reply(400, request, "injected fault 400: the request was refused");
     if (kind == "429") {
         auto response = service_.fault_error(429, request);
         response.headers["Retry-After"] = std::to_string(fault->retry_after_s);

@@ -5,7 +5,7 @@
 namespace emulator {
 
 bool valid_fault_kind(const std::string& kind, bool allow_expired_token) {
-    static const std::vector<std::string> kinds = {"401", "429", "500", "503", "slow", "drop", "apply_then_drop", "malformed"};
+    static const std::vector<std::string> kinds = {"400", "401", "429", "500", "503", "slow", "drop", "apply_then_drop", "malformed"};
     if (kind == "expired_token") return allow_expired_token;
     return std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
 }

@@ -97,18 +97,34 @@ hostsdk::RunResult TicketingService::run_cycle() {
         if (!stored) store_.put_cursor(kWatermark, std::to_string(watermark));
         const auto poll = acronis_.alerts_changed_since(
             watermark, [&](const std::string& id, std::int64_t ns) { return store_.alert_change_processed(id, ns); });
+        std::int64_t new_watermark = poll.watermark_ns;
+        std::size_t waiting = 0;
+        std::string waiting_for;
         for (const auto& alert : poll.alerts) {
-            handle(alert, cycle);
+            try {
+                handle(alert, cycle);
+            } catch (const NotYet& pending) {
+                // Its ticket is still being settled: this change stays unprocessed and the watermark
+                // stays below it, so the next cycle sees it again; the other alerts go on.
+                new_watermark = std::min(new_watermark, alert.updated_ns - 1);
+                ++waiting;
+                waiting_for = pending.message;
+                continue;
+            }
             store_.mark_alert_change_processed(alert.id, alert.updated_ns);
             ++handled;
         }
         // Every change up to the new watermark is durably handled: move it.
-        store_.put_cursor(kWatermark, std::to_string(poll.watermark_ns));
+        store_.put_cursor(kWatermark, std::to_string(new_watermark));
         const std::int64_t overlap = static_cast<std::int64_t>(acronis_.settings().alerts_overlap.count()) * 1000000000LL;
-        store_.prune_processed_alert_changes(poll.watermark_ns - overlap);
-        return hostsdk::RunResult::make_ok(std::to_string(handled) + " alert changes, " + std::to_string(cycle.actions) +
-                                               " ticket actions",
-                                           cycle.actions, calls());
+        store_.prune_processed_alert_changes(new_watermark - overlap);
+        const std::string summary =
+            std::to_string(handled) + " alert changes, " + std::to_string(cycle.actions) + " ticket actions";
+        if (waiting > 0)
+            return hostsdk::RunResult::make_retry(summary + ", " + std::to_string(waiting) +
+                                                      " waiting for a ticket to settle (" + waiting_for + ")",
+                                                  cycle.actions, calls());
+        return hostsdk::RunResult::make_ok(summary, cycle.actions, calls());
     } catch (const Transient& t) {
         return hostsdk::RunResult::make_retry(std::to_string(handled) + " alert changes handled, then: " + t.message,
                                               cycle.actions, calls());
@@ -209,16 +225,18 @@ void TicketingService::act(const core::Alert& alert, core::sync::Decision decisi
                    link ? subjects_of(*link) : alert_subjects);
             return;
         case Action::settle:
-            try {
-                settle(*link, true, cycle);
-            } catch (const NotYet& pending) {
-                throw Transient{pending.message};
-            }
+            settle(*link, true, cycle);  // NotYet: this alert waits, the cycle goes on
             return redecide(*link, false);
         case Action::create: {
             // Another alert on the same tenant, type and resource already has an open ticket: fold.
-            if (fold(alert, cycle)) return;
-            return create(alert, decision.occurrence, mapping, cycle);
+            bool own_ticket = false;
+            if (auto other = other_open_link_for_resource(alert, cycle)) {
+                if (other->state == "creating")
+                    throw NotYet{"the ticket of alert " + other->alert_id + " on the same resource is not settled yet"};
+                if (fold(alert, cycle)) return;
+                own_ticket = true;  // the fold was refused: a ticket of its own, not tied to the resource
+            }
+            return create(alert, decision.occurrence, mapping, cycle, own_ticket);
         }
         case Action::check_ticket: {
             std::optional<core::TicketRow> row;
@@ -266,13 +284,20 @@ void TicketingService::act(const core::Alert& alert, core::sync::Decision decisi
             return;
         }
         case Action::reopen: {
-            if (alert.resource_id) {
-                auto other = store_.open_link_for_resource(alert.tenant_id, alert.type, *alert.resource_id);
-                if (other && other->id != link->id && fold(alert, cycle)) {
-                    link->last_change_ns = alert.updated_ns;
-                    store_.update_link(*link);
-                    return;
-                }
+            if (auto other = other_open_link_for_resource(alert, cycle); other && other->id != link->id) {
+                // Another ticket is open for this resource: the recurrence goes there, never a second open ticket.
+                if (other->state == "creating")
+                    throw NotYet{"the ticket of alert " + other->alert_id + " on the same resource is not settled yet"};
+                if (!fold(alert, cycle))
+                    record("ticket_failed", "failed",
+                           core::alert_type_name(alert.type) + " raised again, but ticket #" + other->ticket_ref.value_or("?") +
+                               " is open for the same resource and took no comment; #" + link->ticket_ref.value_or("?") +
+                               " stays closed",
+                           subjects_of(*link));
+                link->alert_state = "active";
+                link->last_change_ns = alert.updated_ns;
+                store_.update_link(*link);
+                return;
             }
             const std::string status = config_.reopen_status(cycle.settings, cycle.options ? cycle.options : config_.cached_options());
             const std::string comment = "Acronis raised the alert again at " + core::format_rfc3339_ns(alert.received_ns) +
@@ -351,14 +376,24 @@ bool TicketingService::fold(const core::Alert& alert, Cycle& cycle) {
     return true;
 }
 
-void TicketingService::create(const core::Alert& alert, int occurrence, const core::Mapping& mapping, Cycle& cycle) {
+std::optional<core::TicketLink> TicketingService::other_open_link_for_resource(const core::Alert& alert, Cycle& cycle) {
+    if (!alert.resource_id) return std::nullopt;
+    auto other = store_.open_link_for_resource(alert.tenant_id, alert.type, *alert.resource_id);
+    if (!other || Poco::icompare(other->alert_id, alert.id) == 0) return std::nullopt;
+    settle_closed(*other, cycle);  // a ticket a technician closed frees the resource
+    if (other->state != "open" && other->state != "creating") return std::nullopt;
+    return other;
+}
+
+void TicketingService::create(const core::Alert& alert, int occurrence, const core::Mapping& mapping, Cycle& cycle,
+                              bool own_ticket) {
     const std::string tenant = tenant_name(alert.tenant_id);
     core::TicketLink link;
     link.alert_id = alert.id;
     link.occurrence = occurrence;
     link.alert_type = alert.type;
     link.tenant_id = alert.tenant_id;
-    link.resource_key = alert.resource_id;
+    if (!own_ticket) link.resource_key = alert.resource_id;
     link.psa_customer_id = mapping.psa_customer_id;
     link.state = "creating";
     link.alert_state = "active";
@@ -375,11 +410,7 @@ void TicketingService::create(const core::Alert& alert, int occurrence, const co
         return;
     }
     core::failpoint("ticketing.after_intent");
-    try {
-        settle(link, false, cycle);
-    } catch (const NotYet& pending) {
-        throw Transient{pending.message};  // the change is handled once the intent settles
-    }
+    settle(link, false, cycle);  // NotYet: the change is handled once the intent settles
 }
 
 void TicketingService::settle(core::TicketLink& link, bool look_up_first, Cycle& cycle) {
@@ -390,6 +421,12 @@ void TicketingService::settle(core::TicketLink& link, bool look_up_first, Cycle&
     if (look_up_first) {
         std::optional<core::TicketRow> found;
         if (auto refused = upstream([&] { found = psa_.lookup_ticket(marker, customer, link.intent_ns); })) {
+            if (link.attempt_ns || link.create_accepted) {
+                // A create was sent: its ticket may exist. Failing the link would invite a second one.
+                link.error = "the lookup after create was refused: " + *refused;
+                store_.update_link(link);
+                throw NotYet{"ticket " + marker + ": " + *link.error};
+            }
             link.state = "failed";
             link.error = "the lookup after create was refused: " + *refused;
             store_.update_link(link);
@@ -470,7 +507,7 @@ void TicketingService::retry_link(std::int64_t link_id) {
     if (link->state != "failed") throw hostsdk::ApiError::conflict("link " + std::to_string(link_id) + " is " + link->state + ", not failed");
     link->state = "creating";
     link->error.reset();
-    link->intent_ns = now_ns();
+    // intent_ns stays: the lookup before the new create covers every earlier attempt.
     link->attempt_ns = 0;  // refused for good before: no create of it can still be in the making
     link->create_accepted = false;
     try {

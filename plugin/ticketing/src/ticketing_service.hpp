@@ -52,7 +52,12 @@ private:
              const core::Mapping& mapping, Cycle& cycle, int depth);
     /// Resolves a `creating` link: look the ticket up (unless the intent is brand new), else create.
     void settle(core::TicketLink& link, bool look_up_first, Cycle& cycle);
-    void create(const core::Alert& alert, int occurrence, const core::Mapping& mapping, Cycle& cycle);
+    /// Writes the intent and creates the ticket. `own_ticket`: not tied to the alert's resource
+    /// (another alert's ticket is open for it and took no fold). Throws NotYet while it is pending.
+    void create(const core::Alert& alert, int occurrence, const core::Mapping& mapping, Cycle& cycle, bool own_ticket);
+    /// The link of another alert that is creating or open for the same tenant, type and resource
+    /// (after settling it when a technician closed its ticket), or nullopt.
+    std::optional<core::TicketLink> other_open_link_for_resource(const core::Alert& alert, Cycle& cycle);
     /// Folds a new alert into the open ticket of the same tenant, type and resource (a comment,
     /// no link of its own). False when there is none, or the comment was refused.
     bool fold(const core::Alert& alert, Cycle& cycle);
