@@ -113,6 +113,24 @@ TEST_CASE("clearing: an alert already cleared in the console is done, faults on 
     CHECK(p.activity("alert_cleared")->size() == 1);
 }
 
+TEST_CASE("clearing: a dismiss Acronis refuses for good is recorded and does not hold up the cycle", "[clearing][integration]") {
+    Product p(producttest::demo_seed(), kModules);
+    p.start();
+    const std::string alert = ticket_for_alert(p);
+    REQUIRE(p.call("PUT", "/api/clearing/settings", R"({"auto_clear": {"enabled": true}})").status == 200);
+    p.acronis_control("POST", "/_emulator/faults", R"({"route": "DELETE /api/alert_manager/v1/alerts/{id}", "kind": "400"})");
+    technician_sets(p, "Fixed");
+    CHECK(p.run("clearing") == "ok");
+    CHECK_FALSE(alert_dismissed(p, alert));
+    CHECK(link(p)->getValue<std::string>("ticket_status") == "Fixed");  // the change is handled, not retried forever
+    CHECK(link(p)->getValue<std::string>("alert_state") == "active");
+    auto cleared = p.activity("alert_cleared");
+    REQUIRE(cleared->size() == 1);
+    CHECK(cleared->getObject(0)->getValue<std::string>("outcome") == "failed");
+    CHECK(cleared->getObject(0)->getValue<std::string>("message").find("400") != std::string::npos);
+    CHECK(p.run("clearing") == "ok");
+}
+
 TEST_CASE("clearing: resolve on clear followed by clear on resolve settles in one step", "[clearing][integration]") {
     Product p(producttest::demo_seed(), kModules);
     p.start();

@@ -145,13 +145,31 @@ bool ClearingService::observe(const core::TicketRow& row, const ClearingSettings
     // The chosen status clears the alert first: should the dismiss fail, nothing is recorded and
     // the next cycle sees the same change again.
     if (s.enabled && Poco::icompare(row.status, chosen) == 0 && link->alert_state == "active") {
-        const bool dismissed = acronis_.dismiss_alert(link->alert_id);
-        link->alert_state = "cleared";
-        context_.activity().record({"alert_cleared", "ok",
-                                    core::alert_type_name(link->alert_type) + " cleared in Acronis: ticket #" +
-                                        link->ticket_ref.value_or(row.ref) + " set to " + row.status +
-                                        (dismissed ? "" : " (the alert was already gone)"),
-                                    subjects});
+        bool dismissed = false;
+        std::optional<std::string> refused;
+        try {
+            dismissed = acronis_.dismiss_alert(link->alert_id);
+        } catch (const core::AuthenticationError&) {
+            throw;
+        } catch (const core::UpstreamError& e) {
+            // Transient or unknown: the next cycle sees the same change again. Refused for good
+            // (e.g. a self-service tenant's 403): recorded, and the rows after it still count.
+            if (e.transient() || dynamic_cast<const core::OutcomeUnknownError*>(&e)) throw;
+            refused = e.what();
+        }
+        if (refused) {
+            context_.activity().record({"alert_cleared", "failed",
+                                        core::alert_type_name(link->alert_type) + " not cleared in Acronis (ticket #" +
+                                            link->ticket_ref.value_or(row.ref) + " set to " + row.status + "): " + *refused,
+                                        subjects});
+        } else {
+            link->alert_state = "cleared";
+            context_.activity().record({"alert_cleared", "ok",
+                                        core::alert_type_name(link->alert_type) + " cleared in Acronis: ticket #" +
+                                            link->ticket_ref.value_or(row.ref) + " set to " + row.status +
+                                            (dismissed ? "" : " (the alert was already gone)"),
+                                        subjects});
+        }
     }
     if (!known) known = statuses(false);
     const bool closed = known->closed.count(Poco::toLower(row.status)) > 0 || Poco::icompare(row.status, chosen) == 0;

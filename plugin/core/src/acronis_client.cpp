@@ -222,7 +222,7 @@ std::string AcronisClient::bearer_token(bool force_refresh) {
             return token_;
         }
         std::string code;
-        const std::string message = acronis_error_message(response.body, code);
+        const std::string message = scrub_secret(acronis_error_message(response.body, code), settings_.client_secret);
         if (response.status == 400 || response.status == 401)
             throw AuthenticationError(kService, call_name, response.status,
                                       message + " (check acpsa.acronis.client_id and client_secret)");
@@ -291,7 +291,8 @@ HttpResponse AcronisClient::call(const std::string& method, const std::string& t
             if (refreshed) {
                 std::string code;
                 throw AuthenticationError(kService, call_name, 401,
-                                          acronis_error_message(response.body, code) + " (with a fresh token)");
+                                          scrub_secret(acronis_error_message(response.body, code), settings_.client_secret) +
+                                              " (with a fresh token)");
             }
             // Expired or revoked: a new token and the same request once more (not an attempt).
             refreshed = true;
@@ -525,7 +526,15 @@ AlertPoll AcronisClient::alerts_changed_since(std::int64_t watermark_ns,
             root = json::parse(response.body);
             items = items_of(root, "alert list");
             for (std::size_t i = 0; i < items->size(); ++i) {
-                Alert alert = alert_from(json::object_at(items, i));
+                Alert alert;
+                try {
+                    alert = alert_from(json::object_at(items, i));
+                } catch (const std::runtime_error& e) {
+                    // One malformed alert must not hold up every other one for good: skipped, loudly.
+                    log_.error("acronis: " + call_name + ": item " + std::to_string(i) + " of page " +
+                               std::to_string(page + 1) + " skipped, it is not a valid alert: " + e.what());
+                    continue;
+                }
                 poll.watermark_ns = std::max(poll.watermark_ns, alert.updated_ns);
                 const auto key = std::make_pair(Poco::toUpper(alert.id), alert.updated_ns);
                 if (!seen.insert(key).second) continue;
