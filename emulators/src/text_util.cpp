@@ -25,7 +25,7 @@ bool is_uuid(const std::string& text) {
 
 std::string encode_cursor(const std::string& text) {
     std::ostringstream out;
-    Poco::Base64Encoder encoder(out, Poco::BASE64_URL_ENCODING);
+    Poco::Base64Encoder encoder(out);  // standard alphabet: `+` and `/` catch a client that does not encode
     encoder.rdbuf()->setLineLength(0);
     encoder << text;
     encoder.close();
@@ -46,7 +46,7 @@ std::optional<std::string> decode(const std::string& text, int options) {
 }
 }  // namespace
 
-std::optional<std::string> decode_cursor(const std::string& cursor) { return decode(cursor, Poco::BASE64_URL_ENCODING); }
+std::optional<std::string> decode_cursor(const std::string& cursor) { return decode(cursor, 0); }
 
 std::optional<std::string> decode_base64(const std::string& text) { return decode(text, 0); }
 

@@ -39,7 +39,11 @@ void split_uri(const std::string& uri, std::string& raw_path, std::string& decod
                std::map<std::string, std::string>& query) {
     const auto question = uri.find('?');
     raw_path = uri.substr(0, question);
-    Poco::URI::decode(raw_path, decoded_path);
+    try {
+        Poco::URI::decode(raw_path, decoded_path);
+    } catch (const Poco::Exception&) {
+        decoded_path = raw_path;  // matches no route: a 404 once the token is checked
+    }
     if (question == std::string::npos) return;
     Poco::URI parsed;
     parsed.setRawQuery(uri.substr(question + 1));

@@ -1,6 +1,7 @@
 #include "samplehost/router.hpp"
 
 #include <Poco/String.h>
+#include <Poco/Exception.h>
 #include <Poco/URI.h>
 
 #include <stdexcept>
@@ -38,7 +39,11 @@ Router::Match Router::match(const std::string& method, const std::string& path, 
     auto segments = split_path(path);
     for (auto& segment : segments) {
         std::string decoded;
-        Poco::URI::decode(segment, decoded);
+        try {
+            Poco::URI::decode(segment, decoded);
+        } catch (const Poco::Exception&) {
+            return Match::not_found;  // not valid percent-encoding: no route has this path
+        }
         segment = decoded;
     }
     std::lock_guard<std::mutex> lock(mutex_);

@@ -76,6 +76,9 @@ TEST_CASE("admin: authentication comes before routing, whatever the path", "[adm
     // Health is open only for GET, and only at its own path.
     CHECK(http(f.port, "POST", "/api/health").status == 401);
     CHECK(http(f.port, "GET", "/api/%68ealth").status == 200);  // the same route, percent-encoded
+    CHECK(http(f.port, "GET", "/api/%zz").status == 401);  // a path that is not valid encoding: still 401 first
+    CHECK(f.get("/api/%zz").status == 404);
+    CHECK(error_code(f.get("/api/echo/%zz")) == "not_found");
     CHECK(http(f.port, "GET", "/api/echo/ping").status == 401);
     CHECK(http(f.port, "GET", "/api/health/").status == 401);
 }

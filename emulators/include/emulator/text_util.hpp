@@ -9,7 +9,8 @@ namespace emulator {
 /// `8-4-4-4-12` hex digits with dashes (either case).
 bool is_uuid(const std::string& text);
 
-/// An opaque cursor: `text` in URL-safe base64 (it may end in `=`, as Acronis' often do).
+/// An opaque cursor: `text` in standard base64 (`+`, `/`, often a trailing `=`, as Acronis'
+/// are), so that only a client that percent-encodes it gets the next page.
 std::string encode_cursor(const std::string& text);
 
 /// The text of a cursor, or nullopt when it is not one of ours.
