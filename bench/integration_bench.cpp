@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <sstream>
 #include <sys/resource.h>
@@ -51,6 +52,11 @@ long requests(std::uint16_t port, const std::string& except = "POST /api/2/idp/t
     for (const auto& [route, count] : *counts)
         if (route != except) total += count.convert<long>();
     return total;
+}
+
+[[noreturn]] void fail(const std::string& why) {
+    std::fprintf(stderr, "integration_bench: %s\n", why.c_str());
+    std::_Exit(1);  // host threads may still run: no static destruction under them
 }
 
 void reset(std::uint16_t port) { testsupport::http_raw(port, "POST", "/_emulator/stats/reset", {}); }
@@ -95,18 +101,25 @@ int main(int argc, char** argv) {
     host.load_and_configure();
     host.start(true, true);
     const auto port = host.admin_port();
+    // Figures from a run whose setup failed would be meaningless: any failure ends the bench.
     auto call = [&](const std::string& method, const std::string& path, const std::string& body = {}) {
-        return testsupport::http(port, method, path, kToken, body);
+        auto reply = testsupport::http(port, method, path, kToken, body);
+        if (reply.status < 200 || reply.status > 299) fail(method + " " + path + " answered " + std::to_string(reply.status) + ": " + reply.body);
+        return reply;
     };
-    testsupport::eventually([&] {
-        for (const auto& s : host.statuses())
-            if (!s.last_result) return false;
-        return true;
-    });
+    if (!testsupport::eventually([&] {
+            for (const auto& s : host.statuses())
+                if (!s.last_result) return false;
+            return true;
+        }))
+        fail("the modules did not finish their first cycles");
     auto timed_run = [&](const std::string& module) {
         const auto start = std::chrono::steady_clock::now();
-        call("POST", "/api/modules/" + module + "/run");
-        return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+        const auto reply = call("POST", "/api/modules/" + module + "/run");
+        const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+        const auto result = reply.json()->getValue<std::string>("result");
+        if (result != "ok") fail(module + " cycle ended " + result + ": " + reply.body);
+        return ms;
     };
 
     reset(emu.acronis_port());
@@ -136,6 +149,10 @@ int main(int argc, char** argv) {
     reset(emu.psa_port());
     const double busy_ms = timed_run("ticketing");
     const long busy_acronis = requests(emu.acronis_port()), busy_psa = requests(emu.psa_port());
+    const long peak_kib = peak_rss_kib();  // before the check below reads every ticket back
+    const auto made = testsupport::http_raw(emu.psa_port(), "GET", "/_emulator/state", {}).json()->getArray("tickets")->size();
+    if (made != static_cast<std::size_t>(alerts))
+        fail(std::to_string(alerts) + " alerts made " + std::to_string(made) + " tickets");
     host.stop();
 
     std::printf("integration_bench: %d tenants mapped, %d alerts\n", tenants, alerts);
@@ -144,6 +161,6 @@ int main(int argc, char** argv) {
     std::printf("  idle ticketing cycle:    %8.1f ms  %4ld Acronis + %4ld PSA requests\n", idle_ms, idle_acronis, idle_psa);
     std::printf("  ticketing, %d alerts:  %8.1f ms  %4ld Acronis + %4ld PSA requests = %.3f requests per ticket, %.2f ms per ticket\n",
                 alerts, busy_ms, busy_acronis, busy_psa, double(busy_acronis + busy_psa) / alerts, busy_ms / alerts);
-    std::printf("  peak memory (host, modules and emulator in one process): %ld KiB\n", peak_rss_kib());
+    std::printf("  peak memory (host, modules and emulator in one process): %ld KiB\n", peak_kib);
     return 0;
 }
