@@ -13,6 +13,7 @@
 #include <catch2/catch.hpp>
 
 #include <csignal>
+#include <thread>
 
 using producttest::find;
 using producttest::Product;
@@ -231,6 +232,29 @@ TEST_CASE("provisioning: a taken login fails the job, and a tenant already creat
     CHECK(error.find("tenant Contoso Ltd") != std::string::npos);
     CHECK(error.find("left in place") != std::string::npos);
     CHECK(tagged_tenants(p, "1008").size() == 1);
+}
+
+TEST_CASE("provisioning: a tenant provisioned while a mapping cycle reads the lists is not declared deleted",
+          "[provisioning][mapping][integration]") {
+    Product p(producttest::demo_seed(), "mapping, provisioning");
+    p.start();
+    // The mapping cycle reads tenants, then pauses on the linked-customer list: the job runs then.
+    p.psa_control("POST", "/_emulator/faults",
+                  R"({"route": "GET /webapi/{ver}/externalsystems/getlinkedcustomers", "kind": "slow", "delay_ms": 1500})");
+    testsupport::HttpReply cycle;
+    std::thread mapping([&] { cycle = testsupport::http(p.port, "POST", "/api/modules/mapping/run", producttest::kAdminToken, ""); });
+    REQUIRE(testsupport::eventually([&] {
+        auto faults = p.psa_control("GET", "/_emulator/faults").json()->getArray("faults");
+        return faults->size() == 0;  // taken: the cycle is inside the slow call
+    }));
+    provision(p, "1008");
+    mapping.join();
+    REQUIRE(cycle.status == 200);
+    CHECK(job_of(p, "1008")->getValue<std::string>("state") == "done");
+    CHECK(mapping_row(p, "1008")->getValue<std::string>("mapping") == "mapped");
+    CHECK(p.activity("mapping_failed")->size() == 0);
+    CHECK(p.run("mapping") == "ok");  // the next cycle sees the tenant and keeps the mapping
+    CHECK(mapping_row(p, "1008")->getValue<std::string>("mapping") == "mapped");
 }
 
 TEST_CASE("provisioning: lost answers on every call resume without a second tenant or user", "[provisioning][integration]") {

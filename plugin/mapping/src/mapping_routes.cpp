@@ -7,6 +7,7 @@
 #include <Poco/String.h>
 
 #include <algorithm>
+#include <map>
 
 namespace acpsa::mapping {
 
@@ -120,9 +121,13 @@ AdminResponse list_tenants(MappingService& service, core::Store& store, const Ad
     const std::string search = request.query_or("search");
     hostsdk::parse_paging(request);
     require_data(service);
+    std::map<std::string, std::string> customer_of_tenant;  // one read of the mappings, not one per tenant
+    for (const auto& m : store.mappings())
+        if (m.tenant_id) customer_of_tenant.emplace(Poco::toLower(*m.tenant_id), m.psa_customer_id);
     std::vector<Object::Ptr> items;
     for (const auto& t : store.tenants()) {
-        const auto mapped = store.mapping_for_tenant(t.id);
+        const auto it = customer_of_tenant.find(Poco::toLower(t.id));
+        const bool mapped = it != customer_of_tenant.end();
         if (available && (!t.manageable() || mapped)) continue;
         if (!search.empty() && !contains_nocase(t.name, search)) continue;
         Object::Ptr o = new Object;
@@ -131,7 +136,7 @@ AdminResponse list_tenants(MappingService& service, core::Store& store, const Ad
         o->set("customer_id", or_null(t.customer_id));
         o->set("manageable", t.manageable());
         o->set("reason", t.manageable() ? json_null() : Var(t.unmanageable_reason()));
-        o->set("mapped_to", mapped ? Var(mapped->psa_customer_id) : json_null());
+        o->set("mapped_to", mapped ? Var(it->second) : json_null());
         items.push_back(o);
     }
     return page(items, request);

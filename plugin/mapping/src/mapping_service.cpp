@@ -42,6 +42,7 @@ void MappingService::record(const std::string& action, const std::string& outcom
 
 MappingService::Snapshot MappingService::fetch() {
     Snapshot snapshot;
+    snapshot.started_ns = now_ns();
     snapshot.customers = psa_.list_customers();
     snapshot.tenants = acronis_.list_customer_tenants();
     snapshot.links = psa_.linked_customers();
@@ -116,12 +117,17 @@ void MappingService::check_mappings(const Snapshot& snapshot) {
     for (const auto& c : snapshot.customers) customers[c.id] = &c;
     for (auto m : store_.mappings()) {
         if (!m.tenant_id) continue;  // provisioning, or a failed action: not a link to check
+        // Mapped (or provisioned) while the lists were read: the snapshot may not show its tenant
+        // yet. The next cycle checks it.
+        if (m.updated_ns > snapshot.started_ns) continue;
         std::string reason;
         auto tenant = tenants.find(*m.tenant_id);
         auto customer = customers.find(m.psa_customer_id);
         if (customer == customers.end()) reason = kCustomerGone;
         else if (tenant == tenants.end()) reason = "the tenant was deleted";
         else if (!tenant->second.manageable()) reason = tenant->second.unmanageable_reason();
+        const bool renamed = (customer != customers.end() && m.psa_customer_name != customer->second->name) ||
+                             (tenant != tenants.end() && m.tenant_name != tenant->second.name);
         if (customer != customers.end()) m.psa_customer_name = customer->second->name;
         if (tenant != tenants.end()) m.tenant_name = tenant->second.name;
         const std::map<std::string, std::string> subjects = {{"psa_customer_id", m.psa_customer_id},
@@ -140,11 +146,22 @@ void MappingService::check_mappings(const Snapshot& snapshot) {
             m.updated_ns = now_ns();
             store_.put_mapping(m);
             record("mapping_restored", "ok", m.psa_customer_name + " → " + m.tenant_name + " holds again", subjects);
-        } else if (reason.empty()) {
-            store_.put_mapping(m);  // names refreshed
+        } else if (reason.empty() && renamed) {
+            store_.put_mapping(m);  // names refreshed; an unchanged mapping is not written again
         }
     }
 }
+
+namespace {
+/// The mapping's side of a customer row; `tenant` is the cached tenant, when there is one.
+void fill_from_mapping(CustomerRow& row, const core::Mapping& m, const core::Tenant* tenant) {
+    if (row.name.empty()) row.name = m.psa_customer_name;
+    row.mapping = m.state;
+    row.tenant_id = m.tenant_id;
+    row.error = m.error;
+    if (m.tenant_id) row.tenant_name = tenant ? tenant->name : m.tenant_name;
+}
+}  // namespace
 
 CustomerRow MappingService::row_for(const std::string& psa_customer_id) const {
     CustomerRow row;
@@ -155,14 +172,8 @@ CustomerRow MappingService::row_for(const std::string& psa_customer_id) const {
         row.psa_status = customer->status;
     }
     if (auto m = store_.mapping(psa_customer_id)) {
-        if (row.name.empty()) row.name = m->psa_customer_name;
-        row.mapping = m->state;
-        row.tenant_id = m->tenant_id;
-        row.error = m->error;
-        if (m->tenant_id) {
-            auto tenant = store_.tenant(*m->tenant_id);
-            row.tenant_name = tenant ? tenant->name : m->tenant_name;
-        }
+        const auto tenant = m->tenant_id ? store_.tenant(*m->tenant_id) : std::nullopt;
+        fill_from_mapping(row, *m, tenant ? &*tenant : nullptr);
     }
     return row;
 }
@@ -177,14 +188,8 @@ std::vector<CustomerRow> MappingService::customer_rows() const {
         auto it = mappings.find(row.psa_customer_id);
         if (it == mappings.end()) return;
         const auto& m = it->second;
-        if (row.name.empty()) row.name = m.psa_customer_name;
-        row.mapping = m.state;
-        row.tenant_id = m.tenant_id;
-        row.error = m.error;
-        if (m.tenant_id) {
-            auto tenant = tenants.find(*m.tenant_id);
-            row.tenant_name = tenant != tenants.end() ? tenant->second.name : m.tenant_name;
-        }
+        const auto tenant = m.tenant_id ? tenants.find(*m.tenant_id) : tenants.end();
+        fill_from_mapping(row, m, tenant != tenants.end() ? &tenant->second : nullptr);
     };
     for (const auto& c : store_.psa_customers()) {
         CustomerRow row{c.id, c.name, c.status, "not_mapped", std::nullopt, std::nullopt, std::nullopt};

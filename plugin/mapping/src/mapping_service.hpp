@@ -80,6 +80,7 @@ private:
         std::vector<core::PsaCustomer> customers;
         std::vector<core::Tenant> tenants;
         std::optional<std::vector<core::LinkedCustomer>> links;
+        std::int64_t started_ns = 0;  ///< mappings changed since are newer than the snapshot
     };
     Snapshot fetch();
     /// Writes the snapshot and derives everything from it; callers hold `mutex_`.
