@@ -196,11 +196,13 @@ hostsdk::RunResult ClearingService::run_cycle() {
         const std::string chosen = chosen_status(s, statuses(false));
         std::vector<core::TicketRow> rows;
         std::int64_t watermark = 0;
+        std::int64_t read_started = 0;
         const bool date_mode = psa_.settings().date_mode();
         if (date_mode) {
             const auto stored = store_.cursor(kWatermark);
             watermark = stored ? std::stoll(*stored) : now_ns();
             if (!stored) store_.put_cursor(kWatermark, std::to_string(watermark));
+            read_started = now_ns();
             rows = psa_.tickets_changed_since(watermark);
         } else {
             std::vector<std::string> refs;
@@ -213,7 +215,10 @@ hostsdk::RunResult ClearingService::run_cycle() {
             if (observe(row, s, chosen, known)) ++changes;
             if (row.updated_ns) newest = std::max(newest, *row.updated_ns);
         }
-        // Every row up to `newest` is handled: the date watermark moves.
+        // Every row up to `newest` is handled: the date watermark moves, but never past when the
+        // read began: a ticket updated during it can shift the pages and be skipped, and the next
+        // read (from the watermark minus the overlap) must reach back to it.
+        newest = std::min(newest, read_started);
         if (date_mode && newest > watermark) store_.put_cursor(kWatermark, std::to_string(newest));
         return hostsdk::RunResult::make_ok(std::to_string(rows.size()) + " tickets read, " + std::to_string(changes) +
                                                " status changes",

@@ -611,7 +611,12 @@ std::optional<TicketLink> Store::open_link_for_resource(const std::string& tenan
 std::optional<TicketLink> Store::link_for_ticket(const std::string& ticket_ref, const std::string& ticket_id) const {
     Session session = pool_.get();
     Statement select(session);
-    if (!ticket_ref.empty())
+    // A link made from a create reply that named only the Id has no ref: found by its id.
+    if (!ticket_ref.empty() && !ticket_id.empty())
+        select << "SELECT * FROM ticket_links WHERE ticket_ref = ? OR (ticket_ref IS NULL AND ticket_id = ?)"
+                  " ORDER BY link_id DESC LIMIT 1",
+            bind(ticket_ref), bind(ticket_id);
+    else if (!ticket_ref.empty())
         select << "SELECT * FROM ticket_links WHERE ticket_ref = ? ORDER BY link_id DESC LIMIT 1", bind(ticket_ref);
     else
         select << "SELECT * FROM ticket_links WHERE ticket_id = ? ORDER BY link_id DESC LIMIT 1", bind(ticket_id);
