@@ -345,7 +345,11 @@ TEST_CASE("provisioning: a crash between any two steps resumes with one tenant a
     }
 }
 
-TEST_CASE("provisioning: the manual password never reaches a log line or a response", "[provisioning][integration]") {
+TEST_CASE("provisioning: no secret (manual password, client secret, API key, admin token) reaches a log line or a response",
+          "[provisioning][integration]") {
+    // The product fixture's credentials, and the Basic authorization the token request carries.
+    const std::vector<std::string> secrets = {kPassword, "demo-client-secret", "demo-psa-api-key", producttest::kAdminToken,
+                                              "NWU3ZDBjMWEtN2IzZS00YzU1LTlhMGQtM2YxZTJkNGM1YjZhOmRlbW8tY2xpZW50LXNlY3JldA=="};
     Poco::AutoPtr<testsupport::CapturingChannel> lines(new testsupport::CapturingChannel);
     Poco::Logger::root().setChannel(lines);  // loggers made later inherit it
     Poco::Logger::root().setLevel(Poco::Message::PRIO_TRACE);
@@ -359,10 +363,11 @@ TEST_CASE("provisioning: the manual password never reaches a log line or a respo
         CHECK(job_of(p, "1008")->getValue<std::string>("state") == "done");
         for (const char* path : {"/api/provisioning/settings", "/api/provisioning/jobs", "/api/activity?limit=1000",
                                  "/api/mapping/customers?limit=1000", "/api/health"})
-            CHECK(p.call("GET", path).body.find(kPassword) == std::string::npos);
+            for (const auto& secret : secrets) CHECK(p.call("GET", path).body.find(secret) == std::string::npos);
     }
     Poco::Logger::setChannel("", new Poco::ConsoleChannel);
     Poco::Logger::setLevel("", Poco::Message::PRIO_INFORMATION);
     REQUIRE_FALSE(lines->lines().empty());
-    for (const auto& line : lines->lines()) CHECK(line.find(kPassword) == std::string::npos);
+    for (const auto& line : lines->lines())
+        for (const auto& secret : secrets) CHECK(line.find(secret) == std::string::npos);
 }

@@ -495,20 +495,28 @@ void Store::put_settings(const std::string& section, const Poco::JSON::Object::P
 
 // ---- alert rules
 
+namespace {
+AlertRule rule_from(RecordSet& rs) {
+    return AlertRule{text(rs, "alert_type"), integer(rs, "enabled") != 0, opt_text(rs, "ticket_type"),
+                     opt_text(rs, "ticket_category"), opt_text(rs, "team")};
+}
+}  // namespace
+
 std::vector<AlertRule> Store::alert_rules() const {
     Session session = pool_.get();
     Statement select(session);
     select << "SELECT * FROM alert_rules ORDER BY alert_type";
-    return read_all<AlertRule>(select, [](RecordSet& rs) {
-        return AlertRule{text(rs, "alert_type"), integer(rs, "enabled") != 0, opt_text(rs, "ticket_type"),
-                         opt_text(rs, "ticket_category"), opt_text(rs, "team")};
-    });
+    return read_all<AlertRule>(select, rule_from);
 }
 
 std::optional<AlertRule> Store::alert_rule(const std::string& alert_type) const {
-    for (auto& rule : alert_rules())
-        if (rule.alert_type == alert_type) return rule;
-    return std::nullopt;
+    Session session = pool_.get();
+    Statement select(session);
+    std::string type = alert_type;
+    select << "SELECT * FROM alert_rules WHERE alert_type = ?", bind(type);
+    auto rows = read_all<AlertRule>(select, rule_from);
+    if (rows.empty()) return std::nullopt;
+    return rows.front();
 }
 
 void Store::put_alert_rule(const AlertRule& r) {

@@ -163,6 +163,18 @@ void TicketingService::settle_closed(core::TicketLink& link, Cycle& cycle) {
     store_.update_link(link);
 }
 
+core::sync::Settings TicketingService::rule_settings(const std::string& alert_type, bool mapped, const Cycle& cycle) const {
+    const auto rule = store_.alert_rule(alert_type);
+    core::sync::Settings s;
+    s.mapped = mapped;
+    s.creation = cycle.settings.ticket_creation;
+    s.type_enabled = rule && rule->enabled && rule->ticket_type && rule->ticket_category && rule->team;
+    s.auto_close = cycle.settings.auto_close;
+    s.auto_reopen = cycle.settings.auto_reopen;
+    s.reopen_days = cycle.settings.reopen_days;
+    return s;
+}
+
 void TicketingService::handle(const core::Alert& alert, Cycle& cycle) {
     auto guard = core::lock_links();
     auto latest = store_.latest_link_for_alert(alert.id);
@@ -178,17 +190,9 @@ void TicketingService::handle(const core::Alert& alert, Cycle& cycle) {
         return;
     }
     if (latest) settle_closed(*latest, cycle);
-    const auto rule = store_.alert_rule(alert.type);
-    core::sync::Settings s;
-    s.mapped = mapped;
-    s.creation = cycle.settings.ticket_creation;
-    s.type_enabled = rule && rule->enabled && rule->ticket_type && rule->ticket_category && rule->team;
-    s.auto_close = cycle.settings.auto_close;
-    s.auto_reopen = cycle.settings.auto_reopen;
-    s.reopen_days = cycle.settings.reopen_days;
     std::optional<core::sync::LinkFacts> f;
     if (latest) f = facts(*latest, cycle);
-    const auto decision = core::sync::decide(alert.cleared(), f, s, now_ns());
+    const auto decision = core::sync::decide(alert.cleared(), f, rule_settings(alert.type, mapped, cycle), now_ns());
     act(alert, decision, latest, mapping.value_or(core::Mapping{}), cycle, 0);
 }
 
@@ -199,15 +203,9 @@ void TicketingService::act(const core::Alert& alert, core::sync::Decision decisi
     auto redecide = [&](core::TicketLink& updated, bool verified_open) {
         auto f = facts(updated, cycle);
         f.verified_open = verified_open;
-        core::sync::Settings s;
-        s.mapped = true;
-        const auto rule = store_.alert_rule(alert.type);
-        s.creation = cycle.settings.ticket_creation;
-        s.type_enabled = rule && rule->enabled && rule->ticket_type && rule->ticket_category && rule->team;
-        s.auto_close = cycle.settings.auto_close;
-        s.auto_reopen = cycle.settings.auto_reopen;
-        s.reopen_days = cycle.settings.reopen_days;
-        act(alert, core::sync::decide(alert.cleared(), f, s, now_ns()), updated, mapping, cycle, depth + 1);
+        // Only acted on for a mapped tenant: the re-decision keeps that fact.
+        act(alert, core::sync::decide(alert.cleared(), f, rule_settings(alert.type, true, cycle), now_ns()), updated, mapping,
+            cycle, depth + 1);
     };
 
     switch (decision.action) {

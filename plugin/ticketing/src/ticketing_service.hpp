@@ -52,6 +52,9 @@ private:
              const core::Mapping& mapping, Cycle& cycle, int depth);
     /// Resolves a `creating` link: look the ticket up (unless the intent is brand new), else create.
     void settle(core::TicketLink& link, bool look_up_first, Cycle& cycle);
+    /// What the sync rules decide with for an alert of `alert_type`: the cycle's settings and the
+    /// type's rule (enabled only when type, category and team are all chosen).
+    core::sync::Settings rule_settings(const std::string& alert_type, bool mapped, const Cycle& cycle) const;
     /// Writes the intent and creates the ticket. `own_ticket`: not tied to the alert's resource
     /// (another alert's ticket is open for it and took no fold). Throws NotYet while it is pending.
     void create(const core::Alert& alert, int occurrence, const core::Mapping& mapping, Cycle& cycle, bool own_ticket);

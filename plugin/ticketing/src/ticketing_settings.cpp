@@ -215,6 +215,7 @@ Object::Ptr TicketingConfig::settings_view() {
 }
 
 std::vector<std::string> TicketingConfig::update_settings(const Object::Ptr& patch) {
+    std::lock_guard<std::mutex> one_update(update_mutex_);  // two concurrent PUTs must not lose one
     TicketingSettings s = settings();
     std::vector<std::string> changed;
     std::optional<PsaOptions> o;

@@ -98,6 +98,7 @@ private:
     const hostsdk::Clock& clock_;
     std::chrono::seconds ttl_;
     std::mutex mutex_;
+    std::mutex update_mutex_;  ///< one settings update at a time (read, check, write)
 };
 
 }  // namespace acpsa::ticketing
