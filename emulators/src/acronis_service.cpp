@@ -43,10 +43,7 @@ EmuResponse no_content() {
     return response;
 }
 
-bool json_content(const EmuRequest& request) {
-    return Poco::icompare(Poco::trim(request.content_type.substr(0, request.content_type.find(';'))),
-                          "application/json") == 0;
-}
+bool json_content(const EmuRequest& request) { return is_json_content_type(request.content_type); }
 
 Object::Ptr contact_json(const AcronisContact& c) {
     Object::Ptr o = new Object;

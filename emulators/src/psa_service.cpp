@@ -1,6 +1,7 @@
 #include "emulator/psa_service.hpp"
 
 #include "emulator/json_util.hpp"
+#include "emulator/text_util.hpp"
 #include "emulator/time_util.hpp"
 
 #include <Poco/NumberParser.h>
@@ -115,6 +116,9 @@ EmuResponse PsaService::handle(const EmuRequest& request) {
         if (path_known) return message(405, "The requested resource does not support http method '" + request.method + "'.");
         return message(404, "No HTTP resource was found that matches the request URI '" + request.path + "'.");
     }
+    if (request.method == "POST" && !is_json_content_type(request.content_type))  // psa-api §1: JSON on every POST
+        return message(415, "The request entity's media type '" + request.content_type +
+                                "' is not supported for this resource.");
     try {
         return (this->*(action->handler))(request);
     } catch (const GridError& e) {

@@ -3,6 +3,7 @@
 #include <Poco/Base64Decoder.h>
 #include <Poco/Base64Encoder.h>
 #include <Poco/Exception.h>
+#include <Poco/String.h>
 
 #include <cctype>
 #include <iterator>
@@ -21,6 +22,10 @@ bool is_uuid(const std::string& text) {
         }
     }
     return true;
+}
+
+bool is_json_content_type(const std::string& content_type) {
+    return Poco::icompare(Poco::trim(content_type.substr(0, content_type.find(';'))), "application/json") == 0;
 }
 
 std::string encode_cursor(const std::string& text) {

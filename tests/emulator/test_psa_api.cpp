@@ -174,6 +174,15 @@ TEST_CASE("psa createticket: resolves names or ids, stamps dates, default status
     CHECK(tickets->getObject(1)->getValue<std::string>("Type") == "Bug");
 }
 
+TEST_CASE("psa POSTs: a body that is not declared JSON is refused with 415 and changes nothing", "[emulator][psa]") {
+    Emu e;
+    auto reply = testsupport::http_raw(e.emu.psa_port(), "POST", "/webapi/v1/tickets/createticket?api_key=" + emutest::kApiKey,
+                                       {{"Content-Type", "text/plain"}}, kTicket);
+    CHECK(reply.status == 415);
+    CHECK(reply.json()->getValue<std::string>("Message").find("text/plain") != std::string::npos);
+    CHECK(e.psa_state()->getArray("tickets")->size() == 0);
+}
+
 TEST_CASE("psa createticket: a category name shared by two types resolves within the chosen type", "[emulator][psa]") {
     Emu e;
     auto reply = e.psa("POST", "v1/tickets/createticket", "",

@@ -16,6 +16,9 @@ std::string encode_cursor(const std::string& text);
 /// The text of a cursor, or nullopt when it is not one of ours.
 std::optional<std::string> decode_cursor(const std::string& cursor);
 
+/// True when a Content-Type header names `application/json` (parameters such as charset aside).
+bool is_json_content_type(const std::string& content_type);
+
 /// Standard base64 (as in `Authorization: Basic`), or nullopt when it is not.
 std::optional<std::string> decode_base64(const std::string& text);
 
