@@ -147,6 +147,13 @@ std::vector<std::string> AcronisService::known_routes() const {
 }
 
 EmuResponse AcronisService::fault_error(int status, const EmuRequest& request) const {
+    if (request.path == "/api/2/idp/token") {
+        // The token endpoint answers in the OAuth error shape, faults included.
+        Object::Ptr body = new Object;
+        body->set("error", status == 401 ? "invalid_client" : status == 429 ? "too_many_requests" : "server_error");
+        body->set("error_description", "injected fault " + std::to_string(status));
+        return json_reply(status, body);
+    }
     if (status == 401 && is_alert_path(request.path)) {
         EmuResponse response;
         response.status = 401;

@@ -152,6 +152,22 @@ TEST_CASE("acronis client: a 401 gets one fresh token and one retry, a second 40
     }
 }
 
+TEST_CASE("acronis client: the token endpoint's 5xx is retried, its OAuth-shaped 401 names the cause", "[client][acronis]") {
+    Clients c;
+    c.reset_stats();
+    c.fault(c.e.emu.acronis_port(), R"({"route": "POST /api/2/idp/token", "kind": "503"})");
+    CHECK(c.acronis().get_tenant(emutest::kCust1).name == "Alpha");
+    CHECK(c.requests(c.e.emu.acronis_port(), kToken) == 2);
+    c.fault(c.e.emu.acronis_port(), R"({"route": "POST /api/2/idp/token", "kind": "401"})");
+    try {
+        c.acronis().get_tenant(emutest::kCust1);
+        FAIL("a refused token request was accepted");
+    } catch (const AuthenticationError& e) {
+        CHECK(std::string(e.what()).find("invalid_client") != std::string::npos);
+        CHECK(std::string(e.what()).find("client_secret") != std::string::npos);
+    }
+}
+
 TEST_CASE("acronis client: 429 waits Retry-After, 5xx and lost answers are retried on reads", "[client][acronis]") {
     Clients c;
     auto client = c.acronis();

@@ -158,6 +158,8 @@ std::string acronis_error_message(const std::string& body, std::string& code) {
                 if (auto message = json::text(json::get(inner, "message"))) return hostsdk::redact_secrets(*message);
             }
             if (code.empty()) code = json::text(json::get(root, "code")).value_or("");
+            if (code.empty() && json::get(root, "error_description").isString())  // OAuth: {"error", "error_description"}
+                code = json::text(error).value_or("");
             for (const char* key : {"message", "reason", "error_description"})
                 if (auto message = json::text(json::get(root, key))) return hostsdk::redact_secrets(*message);
             if (auto text = json::text(error)) return hostsdk::redact_secrets(*text);
@@ -225,7 +227,8 @@ std::string AcronisClient::bearer_token(bool force_refresh) {
         const std::string message = scrub_secret(acronis_error_message(response.body, code), settings_.client_secret);
         if (response.status == 400 || response.status == 401)
             throw AuthenticationError(kService, call_name, response.status,
-                                      message + " (check acpsa.acronis.client_id and client_secret)");
+                                      (code.empty() ? "" : code + ": ") + message +
+                                          " (check acpsa.acronis.client_id and client_secret)");
         const bool transient = response.status == 429 || response.status >= 500;
         if (!transient || attempt >= settings_.retry.max_attempts)
             throw UpstreamError(kService, call_name, response.status, code, message, transient);
