@@ -176,6 +176,11 @@ TEST_CASE("store: settings, rules, caches, proposals, cursors, processed alert c
     CHECK_FALSE(m.store.cursor("alerts").has_value());
     m.store.put_cursor("alerts", "1714557601216375706");
     CHECK(m.store.cursor("alerts") == std::optional<std::string>("1714557601216375706"));
+    CHECK(m.store.cursor_ns("alerts") == std::optional<std::int64_t>(1714557601216375706LL));
+    CHECK_FALSE(m.store.cursor_ns("tickets").has_value());
+    m.store.put_cursor("tickets", "12x");
+    CHECK_THROWS_WITH(m.store.cursor_ns("tickets"), Catch::Contains("sync cursor 'tickets' holds '12x'"));
+    CHECK(m.store.cursor("tickets") == std::optional<std::string>("12x"));  // left as it is
 
     m.store.mark_alert_change_processed("abc", 5);
     m.store.mark_alert_change_processed("ABC", 5);

@@ -199,8 +199,8 @@ hostsdk::RunResult ClearingService::run_cycle() {
         std::int64_t read_started = 0;
         const bool date_mode = psa_.settings().date_mode();
         if (date_mode) {
-            const auto stored = store_.cursor(kWatermark);
-            watermark = stored ? std::stoll(*stored) : now_ns();
+            const auto stored = store_.cursor_ns(kWatermark);
+            watermark = stored ? *stored : now_ns();
             if (!stored) store_.put_cursor(kWatermark, std::to_string(watermark));
             read_started = now_ns();
             rows = psa_.tickets_changed_since(watermark);

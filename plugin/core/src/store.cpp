@@ -10,6 +10,7 @@
 #include <Poco/Data/Statement.h>
 #include <Poco/Data/Transaction.h>
 #include <Poco/Nullable.h>
+#include <Poco/NumberParser.h>
 #include <Poco/String.h>
 
 namespace acpsa::core {
@@ -704,6 +705,16 @@ std::optional<std::string> Store::cursor(const std::string& name) const {
     auto rows = read_all<std::string>(select, [](RecordSet& rs) { return text(rs, "value"); });
     if (rows.empty()) return std::nullopt;
     return rows.front();
+}
+
+std::optional<std::int64_t> Store::cursor_ns(const std::string& name) const {
+    const auto stored = cursor(name);
+    if (!stored) return std::nullopt;
+    Poco::Int64 value = 0;
+    if (!Poco::NumberParser::tryParse64(*stored, value))
+        throw std::runtime_error("state database: sync cursor '" + name + "' holds '" + stored->substr(0, 40) +
+                                 "', not a time in nanoseconds");
+    return static_cast<std::int64_t>(value);
 }
 
 void Store::put_cursor(const std::string& name, const std::string& value) {

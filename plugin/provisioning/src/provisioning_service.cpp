@@ -138,6 +138,7 @@ void ProvisioningService::run_job(core::ProvisioningJob& job, const Provisioning
     if (!customer) throw JobFailure{"customer " + job.psa_customer_id + " is no longer in the PSA"};
     const std::string tag = tenant_tag(job.psa_customer_id);
     std::optional<Account> account;
+    bool tag_looked_up = false;  // no tenant carried the tag a moment ago, in this same run
     auto need_account = [&]() -> Account& {
         if (!account) account = account_for(job, settings, *customer);
         return *account;
@@ -149,8 +150,10 @@ void ProvisioningService::run_job(core::ProvisioningJob& job, const Provisioning
         Account& a = need_account();
         // A tenant already carrying our tag means an earlier run got further: its user is looked
         // up at create_user, so a taken login is no reason to stop here.
-        const bool resumed = acronis_.find_tenant_by_tag(tag).has_value();
-        if (!resumed) {
+        const auto earlier = acronis_.find_tenant_by_tag(tag);
+        if (earlier) job.tenant_id = earlier->id;  // kept by advance() below: no second lookup at create_tenant
+        else tag_looked_up = true;
+        if (!earlier) {
             switch (acronis_.check_login(a.login)) {
                 case core::LoginCheck::invalid: throw JobFailure{"cannot derive a valid login from '" + a.login + "'"};
                 case core::LoginCheck::taken:
@@ -168,7 +171,8 @@ void ProvisioningService::run_job(core::ProvisioningJob& job, const Provisioning
 
     if (job.step == "create_tenant") {
         if (!job.tenant_id) {
-            if (auto existing = acronis_.find_tenant_by_tag(tag)) {
+            // Resumed here after a crash or a lost answer: an earlier run may have made it.
+            if (auto existing = tag_looked_up ? std::nullopt : acronis_.find_tenant_by_tag(tag)) {
                 job.tenant_id = existing->id;
             } else {
                 Account& a = need_account();

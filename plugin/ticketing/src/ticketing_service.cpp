@@ -92,8 +92,8 @@ hostsdk::RunResult TicketingService::run_cycle() {
             }
         }
 
-        const auto stored = store_.cursor(kWatermark);
-        const std::int64_t watermark = stored ? std::stoll(*stored) : acronis_.first_watermark_ns();
+        const auto stored = store_.cursor_ns(kWatermark);
+        const std::int64_t watermark = stored ? *stored : acronis_.first_watermark_ns();
         if (!stored) store_.put_cursor(kWatermark, std::to_string(watermark));
         const auto poll = acronis_.alerts_changed_since(
             watermark, [&](const std::string& id, std::int64_t ns) { return store_.alert_change_processed(id, ns); });

@@ -183,6 +183,9 @@ public:
     // ---- sync cursors and processed alert changes
     std::optional<std::string> cursor(const std::string& name) const;
     void put_cursor(const std::string& name, const std::string& value);
+    /// A cursor that holds a time in nanoseconds. Throws std::runtime_error naming the cursor when
+    /// what is stored is not a number (the cursor is left as it is).
+    std::optional<std::int64_t> cursor_ns(const std::string& name) const;
     bool alert_change_processed(const std::string& alert_id, std::int64_t updated_ns) const;
     void mark_alert_change_processed(const std::string& alert_id, std::int64_t updated_ns);
     /// Forgets processed changes older than `before_ns` (outside the overlap window).
