@@ -22,15 +22,6 @@ using Poco::JSON::Object;
 
 namespace {
 
-EmuResponse alert_error(int status, const std::string& code, const std::string& reason) {
-    Object::Ptr body = new Object;
-    body->set("domain", "AlertManager");
-    body->set("code", code);
-    body->set("reason", reason);
-    body->set("context", Object::Ptr(new Object));
-    return json_reply(status, body);
-}
-
 /// `op(value)` → {op, value}.
 bool parse_call(const std::string& text, std::string& op, std::string& value) {
     const auto open = text.find('(');

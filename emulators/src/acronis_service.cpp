@@ -161,13 +161,10 @@ EmuResponse AcronisService::fault_error(int status, const EmuRequest& request) c
         response.content_type = "text/plain";
         return response;
     }
-    if (is_alert_path(request.path)) {
-        Object::Ptr body = new Object;
-        body->set("domain", "AlertManager");
-        body->set("code", status == 429 ? "TooManyRequests" : status == 503 ? "ServiceUnavailable" : status == 401 ? "Unauthorized" : "InternalError");
-        body->set("reason", "injected fault " + std::to_string(status));
-        return json_reply(status, body);
-    }
+    if (is_alert_path(request.path))
+        return alert_error(status,
+                           status == 429 ? "TooManyRequests" : status == 503 ? "ServiceUnavailable" : status == 401 ? "Unauthorized" : "InternalError",
+                           "injected fault " + std::to_string(status));
     const std::string message = status == 401   ? "Unauthorized"
                                 : status == 429 ? "Too many requests"
                                 : status == 503 ? "Service unavailable"
@@ -176,23 +173,33 @@ EmuResponse AcronisService::fault_error(int status, const EmuRequest& request) c
 }
 
 EmuResponse AcronisService::error_reply(int status, const EmuRequest& request, const std::string& message) const {
-    if (is_alert_path(request.path)) {
-        Object::Ptr body = new Object;
-        body->set("domain", "AlertManager");
-        body->set("code", status == 413 ? "PayloadTooLarge" : status == 400 ? "BadRequest" : "InternalError");
-        body->set("reason", message);
-        return json_reply(status, body);
-    }
+    if (is_alert_path(request.path))
+        return alert_error(status, status == 413 ? "PayloadTooLarge" : status == 400 ? "BadRequest" : "InternalError", message);
     return am_error(status, std::to_string(status), message);
 }
 
-void AcronisService::expire_request_token(const EmuRequest& request) {
+EmuResponse AcronisService::alert_error(int status, const std::string& code, const std::string& reason) {
+    Object::Ptr body = new Object;
+    body->set("domain", "AlertManager");
+    body->set("code", code);
+    body->set("reason", reason);
+    body->set("context", Object::Ptr(new Object));
+    return json_reply(status, body);
+}
+
+std::optional<std::string> AcronisService::bearer_of(const EmuRequest& request) {
     const std::string prefix = "bearer ";
     if (request.authorization.size() <= prefix.size() ||
         Poco::icompare(request.authorization.substr(0, prefix.size()), prefix) != 0)
-        return;
+        return std::nullopt;
+    return Poco::trim(request.authorization.substr(prefix.size()));
+}
+
+void AcronisService::expire_request_token(const EmuRequest& request) {
+    const auto token = bearer_of(request);
+    if (!token) return;
     std::lock_guard<std::mutex> lock(mutex_);
-    auto it = sessions_.find(Poco::trim(request.authorization.substr(prefix.size())));
+    auto it = sessions_.find(*token);
     if (it != sessions_.end()) it->second.expires_on_s = 0;
 }
 
@@ -214,12 +221,10 @@ EmuResponse AcronisService::handle(const EmuRequest& request) {
     // Authentication first, as the real gateway does.
     Session session;
     if (!found || found->needs_token) {
-        const std::string prefix = "bearer ";
         bool valid = false;
-        if (request.authorization.size() > prefix.size() &&
-            Poco::icompare(request.authorization.substr(0, prefix.size()), prefix) == 0) {
+        if (const auto token = bearer_of(request)) {
             std::lock_guard<std::mutex> lock(mutex_);
-            auto it = sessions_.find(Poco::trim(request.authorization.substr(prefix.size())));
+            auto it = sessions_.find(*token);
             if (it != sessions_.end() && now_ns() / 1000000000LL < it->second.expires_on_s) {
                 valid = true;
                 session = it->second;
@@ -231,26 +236,16 @@ EmuResponse AcronisService::handle(const EmuRequest& request) {
         }
     }
     if (!found) {
-        if (path_known) return am_error(405, "405", "Method not allowed");
-        if (is_alert_path(request.path)) {
-            Object::Ptr body = new Object;
-            body->set("domain", "AlertManager");
-            body->set("code", "NotFound");
-            body->set("reason", "no such endpoint");
-            return json_reply(404, body);
-        }
+        if (path_known)
+            return is_alert_path(request.path) ? alert_error(405, "MethodNotAllowed", "method not allowed")
+                                               : am_error(405, "405", "Method not allowed");
+        if (is_alert_path(request.path)) return alert_error(404, "NotFound", "no such endpoint");
         return not_found("No such endpoint: " + request.path);
     }
     try {
         return (this->*(found->handler))(request, params, session);
     } catch (const JsonShapeError& e) {
-        if (is_alert_path(request.path)) {
-            Object::Ptr body = new Object;
-            body->set("domain", "AlertManager");
-            body->set("code", "BadRequest");
-            body->set("reason", e.what());
-            return json_reply(400, body);
-        }
+        if (is_alert_path(request.path)) return alert_error(400, "BadRequest", e.what());
         return bad_request(e.what());
     }
 }

@@ -81,6 +81,10 @@ private:
     Poco::JSON::Object::Ptr alert_json(const Alert& alert) const;
     std::int64_t next_ns();
     bool is_alert_path(const std::string& path) const;
+    /// An Alert Manager error body: `{"domain": "AlertManager", "code", "reason", "context"}`.
+    static EmuResponse alert_error(int status, const std::string& code, const std::string& reason);
+    /// The token of an `Authorization: Bearer` header, or nullopt without one.
+    static std::optional<std::string> bearer_of(const EmuRequest& request);
 
     std::vector<Route> routes_;
     mutable std::mutex mutex_;
