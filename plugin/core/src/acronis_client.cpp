@@ -529,15 +529,9 @@ AlertPoll AcronisClient::alerts_changed_since(std::int64_t watermark_ns,
             root = json::parse(response.body);
             items = items_of(root, "alert list");
             for (std::size_t i = 0; i < items->size(); ++i) {
-                Alert alert;
-                try {
-                    alert = alert_from(json::object_at(items, i));
-                } catch (const std::runtime_error& e) {
-                    // One malformed alert must not hold up every other one for good: skipped, loudly.
-                    log_.error("acronis: " + call_name + ": item " + std::to_string(i) + " of page " +
-                               std::to_string(page + 1) + " skipped, it is not a valid alert: " + e.what());
-                    continue;
-                }
+                // A malformed alert fails the cycle and leaves the watermark (DESIGN §7): skipping it
+                // could lose a clear for good.
+                Alert alert = alert_from(json::object_at(items, i));
                 poll.watermark_ns = std::max(poll.watermark_ns, alert.updated_ns);
                 const auto key = std::make_pair(Poco::toUpper(alert.id), alert.updated_ns);
                 if (!seen.insert(key).second) continue;

@@ -106,7 +106,8 @@ hostsdk::RunResult TicketingService::run_cycle() {
             } catch (const NotYet& pending) {
                 // Its ticket is still being settled: this change stays unprocessed and the watermark
                 // stays below it, so the next cycle sees it again; the other alerts go on.
-                new_watermark = std::min(new_watermark, alert.updated_ns - 1);
+                // Never below the stored watermark: what lies under it was handled and pruned.
+                new_watermark = std::min(new_watermark, std::max(watermark, alert.updated_ns - 1));
                 ++waiting;
                 waiting_for = pending.message;
                 continue;
@@ -120,10 +121,12 @@ hostsdk::RunResult TicketingService::run_cycle() {
         store_.prune_processed_alert_changes(new_watermark - overlap);
         const std::string summary =
             std::to_string(handled) + " alert changes, " + std::to_string(cycle.actions) + " ticket actions";
+        // Waiting alerts do not make the cycle a failure: a retry status would back off every
+        // other alert too. The message says what waits.
         if (waiting > 0)
-            return hostsdk::RunResult::make_retry(summary + ", " + std::to_string(waiting) +
-                                                      " waiting for a ticket to settle (" + waiting_for + ")",
-                                                  cycle.actions, calls());
+            return hostsdk::RunResult::make_ok(summary + ", " + std::to_string(waiting) + " waiting for a ticket to settle (" +
+                                                   waiting_for + ")",
+                                               cycle.actions, calls());
         return hostsdk::RunResult::make_ok(summary, cycle.actions, calls());
     } catch (const Transient& t) {
         return hostsdk::RunResult::make_retry(std::to_string(handled) + " alert changes handled, then: " + t.message,
@@ -286,16 +289,20 @@ void TicketingService::act(const core::Alert& alert, core::sync::Decision decisi
                 // Another ticket is open for this resource: the recurrence goes there, never a second open ticket.
                 if (other->state == "creating")
                     throw NotYet{"the ticket of alert " + other->alert_id + " on the same resource is not settled yet"};
-                if (!fold(alert, cycle))
-                    record("ticket_failed", "failed",
-                           core::alert_type_name(alert.type) + " raised again, but ticket #" + other->ticket_ref.value_or("?") +
-                               " is open for the same resource and took no comment; #" + link->ticket_ref.value_or("?") +
-                               " stays closed",
-                           subjects_of(*link));
-                link->alert_state = "active";
-                link->last_change_ns = alert.updated_ns;
-                store_.update_link(*link);
-                return;
+                const bool folded = fold(alert, cycle);
+                if (folded || link->resource_key) {
+                    if (!folded)
+                        record("ticket_failed", "failed",
+                               core::alert_type_name(alert.type) + " raised again, but ticket #" + other->ticket_ref.value_or("?") +
+                                   " is open for the same resource and took no comment; #" + link->ticket_ref.value_or("?") +
+                                   " stays closed",
+                               subjects_of(*link));
+                    link->alert_state = "active";
+                    link->last_change_ns = alert.updated_ns;
+                    store_.update_link(*link);
+                    return;
+                }
+                // Its own ticket, not tied to the resource: reopening it conflicts with nothing.
             }
             const std::string status = config_.reopen_status(cycle.settings, cycle.options ? cycle.options : config_.cached_options());
             const std::string comment = "Acronis raised the alert again at " + core::format_rfc3339_ns(alert.received_ns) +
