@@ -9,6 +9,7 @@
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/String.h>
@@ -127,9 +128,10 @@ private:
 
 }  // namespace
 
-ServiceEndpoint::ServiceEndpoint(Service& service, const std::string& bind, std::uint16_t port)
+ServiceEndpoint::ServiceEndpoint(Service& service, const std::string& bind, std::uint16_t port, Poco::Net::Context::Ptr tls)
     : service_(service), pool_(std::make_unique<Poco::ThreadPool>(2, 32)) {
-    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(bind, port), 64);
+    const Poco::Net::SocketAddress address(bind, port);
+    Poco::Net::ServerSocket socket = tls ? Poco::Net::SecureServerSocket(address, 64, tls) : Poco::Net::ServerSocket(address, 64);
     auto* params = new Poco::Net::HTTPServerParams;
     params->setMaxThreads(32);
     params->setMaxQueued(256);
@@ -158,6 +160,8 @@ EmuResponse ServiceEndpoint::error_reply(int status, const EmuRequest& request, 
 ServiceEndpoint::~ServiceEndpoint() { stop(); }
 
 std::uint16_t ServiceEndpoint::port() const { return server_->port(); }
+
+int ServiceEndpoint::connections() const { return server_->totalConnections(); }
 
 void ServiceEndpoint::stop() {
     {
@@ -290,16 +294,22 @@ EmuResponse ServiceEndpoint::control(const EmuRequest& request) {
 }
 
 Emulator::Emulator(Seed seed, const EmulatorOptions& options)
-    : bind_(options.bind), acronis_(std::move(seed.acronis), options.token_ttl_s), psa_(std::move(seed.psa)) {
-    acronis_endpoint_ = std::make_unique<ServiceEndpoint>(acronis_, options.bind, options.acronis_port);
-    psa_endpoint_ = std::make_unique<ServiceEndpoint>(psa_, options.bind, options.psa_port);
+    : bind_(options.bind), scheme_("http"), acronis_(std::move(seed.acronis), options.token_ttl_s), psa_(std::move(seed.psa)) {
+    Poco::Net::Context::Ptr tls;
+    if (!options.tls_certificate_file.empty() || !options.tls_private_key_file.empty()) {
+        tls = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, options.tls_private_key_file,
+                                     options.tls_certificate_file, "", Poco::Net::Context::VERIFY_NONE);
+        scheme_ = "https";
+    }
+    acronis_endpoint_ = std::make_unique<ServiceEndpoint>(acronis_, options.bind, options.acronis_port, tls);
+    psa_endpoint_ = std::make_unique<ServiceEndpoint>(psa_, options.bind, options.psa_port, tls);
 }
 
 Emulator::~Emulator() { stop(); }
 
-std::string Emulator::acronis_url() const { return "http://" + bind_ + ":" + std::to_string(acronis_port()); }
+std::string Emulator::acronis_url() const { return scheme_ + "://" + bind_ + ":" + std::to_string(acronis_port()); }
 
-std::string Emulator::psa_site() const { return "http://" + bind_ + ":" + std::to_string(psa_port()); }
+std::string Emulator::psa_site() const { return scheme_ + "://" + bind_ + ":" + std::to_string(psa_port()); }
 
 void Emulator::stop() {
     // Each Poco server takes up to its poll interval (250 ms) to stop: stop both at once.

@@ -3,6 +3,7 @@
 
 #include "emulator/emulator.hpp"
 
+#include <Poco/Exception.h>
 #include <Poco/NumberParser.h>
 
 #include <csignal>
@@ -14,11 +15,14 @@ namespace {
 
 void usage(std::ostream& out) {
     out << "usage: acpsa-emulator --seed FILE [--acronis-port N] [--psa-port N] [--bind ADDRESS] [--token-ttl S]\n"
+           "                      [--tls-cert FILE --tls-key FILE]\n"
            "  --seed FILE        seed data (JSON; format in emulators/README.md)\n"
            "  --acronis-port N   Acronis API port (default 9101; 0 picks a free one)\n"
            "  --psa-port N       CloudBlue PSA API port (default 9102; 0 picks a free one)\n"
            "  --bind ADDRESS     address to listen on (default 127.0.0.1)\n"
            "  --token-ttl S      lifetime of issued Acronis tokens in seconds (default 7200)\n"
+           "  --tls-cert FILE    serve both APIs over HTTPS with this certificate (PEM, chain allowed)\n"
+           "  --tls-key FILE     the certificate's private key (PEM); both or neither\n"
            "Prints 'acronis listening on ADDRESS:PORT' and 'psa listening on ADDRESS:PORT'.\n"
            "SIGTERM or SIGINT stops it (exit status 0); a bad seed or option exits with status 2.\n";
 }
@@ -30,7 +34,7 @@ bool parse_number(const std::string& text, unsigned max, unsigned& out) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    std::string seed_path, bind = "127.0.0.1";
+    std::string seed_path, bind = "127.0.0.1", tls_cert, tls_key;
     unsigned acronis_port = 9101, psa_port = 9102, ttl = 7200;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
@@ -46,6 +50,10 @@ int main(int argc, char** argv) {
             return 0;
         } else if (arg == "--seed") {
             seed_path = value("--seed");
+        } else if (arg == "--tls-cert") {
+            tls_cert = value("--tls-cert");
+        } else if (arg == "--tls-key") {
+            tls_key = value("--tls-key");
         } else if (arg == "--bind") {
             bind = value("--bind");
         } else if (arg == "--acronis-port") {
@@ -75,6 +83,11 @@ int main(int argc, char** argv) {
         return 2;
     }
 
+    if (tls_cert.empty() != tls_key.empty()) {
+        std::cerr << "acpsa-emulator: --tls-cert and --tls-key go together\n";
+        return 2;
+    }
+
     emulator::Seed seed;
     try {
         seed = emulator::load_seed_file(seed_path);
@@ -99,13 +112,19 @@ int main(int argc, char** argv) {
     options.acronis_port = static_cast<std::uint16_t>(acronis_port);
     options.psa_port = static_cast<std::uint16_t>(psa_port);
     options.token_ttl_s = static_cast<int>(ttl);
+    options.tls_certificate_file = tls_cert;
+    options.tls_private_key_file = tls_key;
     std::unique_ptr<emulator::Emulator> running;
     try {
         running = std::make_unique<emulator::Emulator>(std::move(seed), options);
+    } catch (const Poco::Exception& e) {
+        std::cerr << "acpsa-emulator: cannot listen: " << e.displayText() << std::endl;
+        return 1;
     } catch (const std::exception& e) {
         std::cerr << "acpsa-emulator: cannot listen: " << e.what() << std::endl;
         return 1;
     }
+    if (!tls_cert.empty()) std::printf("serving HTTPS with the certificate in %s\n", tls_cert.c_str());
     std::printf("acronis listening on %s:%u\n", bind.c_str(), running->acronis_port());
     std::printf("psa listening on %s:%u\n", bind.c_str(), running->psa_port());
     std::fflush(stdout);

@@ -261,6 +261,11 @@ TEST_CASE("acpsa-emulator: runs from the command line and stops on SIGTERM, a ba
     bad.wait_for_line("\x01never");
     CHECK(bad.output().find("acronis.clients") != std::string::npos);
 
+    testsupport::ChildProcess half_tls(binary, {"--seed", dir.file("seed.json"), "--tls-cert", dir.file("seed.json")});
+    CHECK(half_tls.wait() == 2);
+    half_tls.wait_for_line("\x01never");
+    CHECK(half_tls.output().find("--tls-cert and --tls-key go together") != std::string::npos);
+
     testsupport::ChildProcess demo(binary, {"--seed", std::string(ACPSA_SOURCE_DIR) + "/config/demo/seed.json",
                                             "--acronis-port", "0", "--psa-port", "0"});
     CHECK_FALSE(demo.wait_for_line("psa listening on").empty());

@@ -37,8 +37,10 @@ struct Product {
     std::unique_ptr<samplehost::Host> host;
     std::uint16_t port = 0;
 
-    /// Starts the emulator with `seed` and configures (not starts) the host with `modules`.
-    Product(const std::string& seed, const std::string& modules) : emu(emulator::parse_seed(seed), emulator::EmulatorOptions{}) {
+    /// Starts the emulator with `seed` (and `options`: HTTPS, say) and configures (not starts) the
+    /// host with `modules`.
+    Product(const std::string& seed, const std::string& modules, const emulator::EmulatorOptions& options = {})
+        : emu(emulator::parse_seed(seed), options) {
         config->setString("host.config_dir", dir.path());
         config->setString("host.plugin_dir", ACPSA_PLUGIN_DIR);
         config->setString("host.modules", modules);
@@ -75,6 +77,13 @@ struct Product {
                 if (!status.last_result) return false;
             return true;
         }));
+    }
+
+    /// Stops the host and starts a new one on the same state database (with the config as it is now).
+    void restart() {
+        host->stop();
+        host.reset();
+        start();
     }
 
     testsupport::HttpReply call(const std::string& method, const std::string& path, const std::string& body = {}) {

@@ -198,6 +198,8 @@ std::string AcronisClient::bearer_token(bool force_refresh) {
         HttpResponse response;
         try {
             response = endpoint_.send(request);
+        } catch (const CertificateRefusedError& e) {
+            throw CertificateError(kService, call_name, e.what());
         } catch (const std::runtime_error& e) {  // NotSentError, NoAnswerError: safe to repeat
             if (attempt >= settings_.retry.max_attempts)
                 throw UpstreamError(kService, call_name, 0, "", e.what(), true);
@@ -278,6 +280,8 @@ HttpResponse AcronisClient::call(const std::string& method, const std::string& t
         HttpResponse response;
         try {
             response = endpoint_.send(request);
+        } catch (const CertificateRefusedError& e) {
+            throw CertificateError(kService, call_name, e.what());
         } catch (const NotSentError& e) {
             if (attempt >= settings_.retry.max_attempts) throw UpstreamError(kService, call_name, 0, "", e.what(), true);
             log_.warning("acronis: " + call_name + " not sent (" + e.what() + "), retrying");

@@ -35,11 +35,26 @@ UpstreamError::UpstreamError(std::string service, std::string call, int status, 
       message_(std::move(message)),
       transient_(transient) {}
 
+UpstreamError::UpstreamError(std::string text, std::string service, std::string call, int status, std::string message,
+                             bool transient)
+    : std::runtime_error(std::move(text)),
+      service_(std::move(service)),
+      call_(std::move(call)),
+      status_(status),
+      message_(std::move(message)),
+      transient_(transient) {}
+
+CertificateError::CertificateError(const std::string& service, const std::string& call, const std::string& reason)
+    : AuthenticationError(service + ": " + reason + " (" + call + " not sent)", service, call, reason) {}
+
 OutcomeUnknownError::OutcomeUnknownError(std::string service, std::string call, int status, std::string message)
     : UpstreamError(std::move(service), std::move(call), status, "", "outcome unknown: " + message, true) {}
 
 AuthenticationError::AuthenticationError(std::string service, std::string call, int status, std::string message)
     : UpstreamError(std::move(service), std::move(call), status, "", std::move(message), false) {}
+
+AuthenticationError::AuthenticationError(std::string text, std::string service, std::string call, std::string message)
+    : UpstreamError(std::move(text), std::move(service), std::move(call), 0, std::move(message), false) {}
 
 MalformedResponseError::MalformedResponseError(std::string service, std::string call, std::string message)
     : UpstreamError(std::move(service), std::move(call), 200, "", "malformed answer: " + message, true) {}

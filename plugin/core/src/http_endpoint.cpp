@@ -13,7 +13,69 @@
 #include <Poco/String.h>
 #include <Poco/URI.h>
 
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
+
 namespace acpsa::core {
+
+namespace {
+
+/// Why the last handshake on this thread refused the server's certificate; empty when none did.
+/// The handshake runs inside `send`, on the sending thread, so a thread-local carries the reason
+/// from OpenSSL's callback to the error `send` throws (OpenSSL's error queue only says "certificate
+/// verify failed").
+thread_local std::string t_refusal;
+thread_local int t_refusal_code = X509_V_OK;
+
+/// The names a certificate is for: its DNS and IP SANs, else its CN.
+std::string certificate_names(X509* certificate) {
+    if (!certificate) return "the server";
+    std::string names;
+    auto add = [&names](const std::string& name) {
+        if (name.empty() || names.size() > 200) return;
+        names += (names.empty() ? "" : ", ") + name;
+    };
+    auto* sans = static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(certificate, NID_subject_alt_name, nullptr, nullptr));
+    for (int i = 0; sans && i < sk_GENERAL_NAME_num(sans); ++i) {
+        const GENERAL_NAME* name = sk_GENERAL_NAME_value(sans, i);
+        if (name->type == GEN_DNS) {
+            const auto* text = name->d.dNSName;
+            add(std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(text)),
+                            static_cast<std::size_t>(ASN1_STRING_length(text))));
+        } else if (name->type == GEN_IPADD) {
+            const auto* raw = name->d.iPAddress;
+            const int length = ASN1_STRING_length(raw);
+            if (length == 4 || length == 16) {
+                Poco::Net::IPAddress address(ASN1_STRING_get0_data(raw), static_cast<poco_socklen_t>(length));
+                add(address.toString());
+            }
+        }
+    }
+    GENERAL_NAMES_free(sans);
+    if (names.empty()) {
+        char common_name[256] = {};
+        if (X509_NAME_get_text_by_NID(X509_get_subject_name(certificate), NID_commonName, common_name,
+                                      sizeof common_name) > 0)
+            names = common_name;
+    }
+    // The names come from the peer: keep only printable ASCII in what reaches logs and the API.
+    for (char& c : names)
+        if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7e) c = '?';
+    return names.empty() ? "a certificate without names" : names;
+}
+
+/// OpenSSL's verdict stands (no prompt, no override); the first refusal is remembered for `send`.
+int remember_refusal(int preverified, X509_STORE_CTX* store) {
+    if (!preverified && t_refusal.empty()) {
+        t_refusal_code = X509_STORE_CTX_get_error(store);
+        t_refusal = certificate_names(X509_STORE_CTX_get_current_cert(store));
+    }
+    return preverified;
+}
+
+}  // namespace
 
 std::string HttpResponse::header(const std::string& lower_name) const {
     auto it = headers.find(lower_name);
@@ -60,16 +122,43 @@ HttpEndpoint::HttpEndpoint(const std::string& key, const std::string& url, Endpo
     base_path_ = parsed.path;
     if (scheme_ == "https") {
         try {
-            // Always verified; the system's CAs plus `ca_file` when given.
+            // The system's CAs plus `ca_file` when given.
             tls_ = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", "", settings_.ca_file,
-                                                        Poco::Net::Context::VERIFY_RELAXED, 9, true);
+                                          Poco::Net::Context::VERIFY_RELAXED, 9, true);
+            tls_->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
         } catch (const Poco::Exception& e) {
             throw std::invalid_argument(key + ": cannot set up TLS (" + e.displayText() + ")");
         }
+        // OpenSSL checks the host name as part of the chain (X509_check_host / X509_check_ip rules:
+        // SAN first, CN only without DNS SANs, no partial wildcards). Poco's own after-handshake
+        // check is off: it skips loopback names in relaxed mode and would check a second time. Our
+        // callback replaces Poco's, which hands refusals to SSLManager's certificate handler (by
+        // default one that prompts on the console).
+        SSL_CTX* context = tls_->sslContext();
+        X509_VERIFY_PARAM* param = SSL_CTX_get0_param(context);
+        X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+        std::string name = host_;
+        if (name.size() > 2 && name.front() == '[' && name.back() == ']') name = name.substr(1, name.size() - 2);
+        Poco::Net::IPAddress address;
+        const bool named = Poco::Net::IPAddress::tryParse(name, address)
+                               ? X509_VERIFY_PARAM_set1_ip_asc(param, name.c_str()) == 1
+                               : X509_VERIFY_PARAM_set1_host(param, name.c_str(), name.size()) == 1;
+        if (!named) throw std::invalid_argument(key + ": cannot check certificates for host '" + host_ + "'");
+        tls_->enableExtendedCertificateVerification(false);
+        SSL_CTX_set_verify(context, SSL_VERIFY_PEER, &remember_refusal);
     }
 }
 
 HttpEndpoint::~HttpEndpoint() = default;
+
+std::string HttpEndpoint::certificate_refusal(int code, const std::string& names) const {
+    const std::string subject = "certificate for " + names;
+    if (code == X509_V_ERR_HOSTNAME_MISMATCH || code == X509_V_ERR_IP_ADDRESS_MISMATCH)
+        return subject + " does not match " + host_;
+    return subject + " refused: " + X509_verify_cert_error_string(code) +
+           (settings_.ca_file.empty() ? " (trusted CAs: the system store)"
+                                      : " (trusted CAs: the system store and " + settings_.ca_file + ")");
+}
 
 std::unique_ptr<Poco::Net::HTTPClientSession> HttpEndpoint::make_session() const {
     std::unique_ptr<Poco::Net::HTTPClientSession> session;
@@ -100,6 +189,7 @@ HttpResponse HttpEndpoint::send(const HttpRequest& request) {
     if (!request.body.empty() || request.method == "POST" || request.method == "PUT" || request.method == "PATCH")
         http.setContentLength(static_cast<std::streamsize>(request.body.size()));
 
+    t_refusal.clear();
     try {
         session->sendRequest(http) << request.body;
     } catch (const Poco::Net::ConnectionRefusedException& e) {
@@ -109,6 +199,7 @@ HttpResponse HttpEndpoint::send(const HttpRequest& request) {
     } catch (const Poco::Net::NoAddressFoundException& e) {
         throw NotSentError("no address for host " + host_);
     } catch (const Poco::Net::SSLException& e) {
+        if (!t_refusal.empty()) throw CertificateRefusedError(certificate_refusal(t_refusal_code, t_refusal));
         throw NotSentError("TLS with " + host_ + " failed: " + e.message());
     } catch (const Poco::Exception& e) {
         if (reused) {

@@ -164,6 +164,8 @@ HttpResponse PsaClient::call(const std::string& method, const std::string& path,
         std::chrono::milliseconds delay = backoff_delay(settings_.retry, attempt, jitter(random));
         try {
             response = endpoint_.send(request);
+        } catch (const CertificateRefusedError& e) {
+            throw CertificateError(kService, name, hostsdk::redact_secrets(e.what()));
         } catch (const NotSentError& e) {
             if (attempt >= settings_.retry.max_attempts) throw UpstreamError(kService, name, 0, "", hostsdk::redact_secrets(e.what()), true);
             log_.warning("psa: " + name + " not sent (" + hostsdk::redact_secrets(e.what()) + "), retrying");

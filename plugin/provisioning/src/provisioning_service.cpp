@@ -38,6 +38,10 @@ hostsdk::RunResult ProvisioningService::run_cycle() {
                 ++failed;
             } catch (const core::StoppedError&) {
                 return hostsdk::RunResult::make_retry("stopped", done, calls());
+            } catch (const core::AuthenticationError& e) {
+                // Credentials or a certificate refused: the connection, not this job, is at fault.
+                // Every job stays at its step until the configuration is mended.
+                return hostsdk::RunResult::make_failed(scrubbed(e.what()), done, calls());
             } catch (const core::UpstreamError& e) {
                 if (!e.transient() && !dynamic_cast<const core::OutcomeUnknownError*>(&e)) {
                     fail(job, scrubbed(std::string("Acronis or the PSA refused a step: ") + e.what()));

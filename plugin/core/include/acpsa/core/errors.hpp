@@ -23,6 +23,11 @@ public:
     const std::string& message() const noexcept { return message_; }  ///< vendor message, redacted
     bool transient() const noexcept { return transient_; }
 
+protected:
+    /// For subclasses whose one line reads better in another order: `text` is `what()` as is.
+    UpstreamError(std::string text, std::string service, std::string call, int status, std::string message,
+                  bool transient);
+
 private:
     std::string service_, call_;
     int status_;
@@ -52,11 +57,25 @@ private:
     bool accepted_;
 };
 
-/// Credentials were refused (token call 400/401, a second 401 after a fresh token, PSA 401):
-/// a configuration problem, not retried.
+/// One side did not authenticate: our credentials were refused (token call 400/401, a second 401
+/// after a fresh token, PSA 401), or the server's certificate was (CertificateError). A
+/// configuration problem of the whole connection, not of one item: not retried, and no job, link
+/// or alert is marked failed for it.
 class AuthenticationError : public UpstreamError {
 public:
     AuthenticationError(std::string service, std::string call, int status, std::string message);
+
+protected:
+    AuthenticationError(std::string text, std::string service, std::string call, std::string message);
+};
+
+/// The server's TLS certificate was refused (it names another host, its chain is not trusted, it
+/// has expired): nothing was sent, and nothing is retried until the certificate or the
+/// `ca_file` changes. `what()`: "acronis: certificate for evil.example does not match localhost
+/// (POST /api/2/idp/token not sent)".
+class CertificateError : public AuthenticationError {
+public:
+    CertificateError(const std::string& service, const std::string& call, const std::string& reason);
 };
 
 /// A 2xx answer whose body is not what the contract says (not JSON, missing fields).

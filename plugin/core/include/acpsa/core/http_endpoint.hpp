@@ -1,6 +1,7 @@
 #pragma once
 /// One HTTP(S) base address and the means to send requests to it: the transport under both
-/// clients. Certificates are always verified; plain `http://` is accepted for loopback hosts only.
+/// clients. Certificates are always verified, chain and host name both (OpenSSL's own check, set
+/// before the handshake); plain `http://` is accepted for loopback hosts only.
 
 #include <chrono>
 #include <map>
@@ -43,6 +44,15 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+/// The server's TLS certificate was refused during the handshake: it does not name the host
+/// called, its chain leads to no trusted CA, or it has expired. Nothing was sent. Not a network
+/// hiccup: resending cannot help until the certificate or `ca_file` changes. `what()` says which
+/// certificate and why, e.g. "certificate for evil.example does not match localhost".
+class CertificateRefusedError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
 /// The request may have reached the server but no (complete) answer came back: timeout, reset,
 /// closed connection.
 class NoAnswerError : public std::runtime_error {
@@ -66,11 +76,15 @@ struct EndpointSettings {
 class HttpEndpoint {
 public:
     /// Parses `url`. `key` names the setting in errors. Throws std::invalid_argument for a URL that
-    /// is not http(s), has no host, or is plain http to a host that is not loopback.
+    /// is not http(s), has no host, or is plain http to a host that is not loopback, and for a
+    /// TLS set-up that fails (an unreadable `ca_file`). HTTPS: TLS 1.2 or later, the certificate
+    /// must chain to the system store or `ca_file` and name the URL's host (DNS names against the
+    /// SAN, the CN only when there is no SAN; an IP address against the IP SANs); no prompt, ever.
     HttpEndpoint(const std::string& key, const std::string& url, EndpointSettings settings);
     ~HttpEndpoint();
 
-    /// Sends the request and reads the whole answer. Throws NotSentError or NoAnswerError.
+    /// Sends the request and reads the whole answer. Throws NotSentError, CertificateRefusedError
+    /// or NoAnswerError.
     HttpResponse send(const HttpRequest& request);
 
     const std::string& scheme() const noexcept { return scheme_; }
@@ -81,6 +95,8 @@ public:
 
 private:
     std::unique_ptr<Poco::Net::HTTPClientSession> make_session() const;
+    /// The message of a refused certificate: OpenSSL's verify `code` and the certificate's names.
+    std::string certificate_refusal(int code, const std::string& names) const;
 
     std::string scheme_, host_, base_path_;
     std::uint16_t port_ = 0;
