@@ -191,10 +191,15 @@ EmuResponse ServiceEndpoint::answer(const EmuRequest& request, bool& apply_then_
     const auto fault = faults_.take(route);
     if (!fault) return service_.handle(request);
     const std::string& kind = fault->kind;
-    if (kind == "401" || kind == "500" || kind == "503") return service_.fault_error(std::stoi(kind), request);
-    if (kind == "400") return service_.error_reply(400, request, "injected fault 400: the request was refused");
+    auto error = [&](int status) {
+        return fault->message.empty() ? service_.fault_error(status, request) : service_.error_reply(status, request, fault->message);
+    };
+    if (kind == "401" || kind == "500" || kind == "503") return error(std::stoi(kind));
+    if (kind == "400")
+        return service_.error_reply(400, request,
+                                    fault->message.empty() ? "injected fault 400: the request was refused" : fault->message);
     if (kind == "429") {
-        auto response = service_.fault_error(429, request);
+        auto response = error(429);
         response.headers["Retry-After"] = std::to_string(fault->retry_after_s);
         return response;
     }
@@ -271,6 +276,7 @@ EmuResponse ServiceEndpoint::control(const EmuRequest& request) {
                 if (body->has("retry_after"))
                     fault.retry_after_s = static_cast<int>(int_required(body, "retry_after", "retry_after"));
                 if (body->has("delay_ms")) fault.delay_ms = static_cast<int>(int_required(body, "delay_ms", "delay_ms"));
+                if (body->has("message")) fault.message = string_required(body, "message", "message");
                 if (fault.remaining < 1) return control_error(400, "count must be 1 or more");
                 if (fault.retry_after_s < 0) return control_error(400, "retry_after must not be negative");
                 if (fault.delay_ms < 0 || fault.delay_ms > 600000)

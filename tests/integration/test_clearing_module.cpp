@@ -73,6 +73,14 @@ TEST_CASE("clearing: the chosen status clears the alert, another status only is 
     CHECK(link(p)->getValue<std::string>("ticket_status") == "In Progress");
     CHECK(p.activity("ticket_status_seen")->size() == 1);
 
+    // Another closed status than the chosen one ("Fixed", the PSA's first closed status): recorded only.
+    technician_sets(p, "Closed");
+    CHECK(p.run("clearing") == "ok");
+    CHECK_FALSE(alert_dismissed(p, alert));
+    CHECK(link(p)->getValue<std::string>("ticket_status") == "Closed");
+    CHECK(link(p)->getValue<std::string>("alert_state") == "active");
+    CHECK(p.activity("alert_cleared")->size() == 0);
+
     technician_sets(p, "Fixed");
     CHECK(p.run("clearing") == "ok");
     CHECK(alert_dismissed(p, alert));

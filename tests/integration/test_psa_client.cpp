@@ -269,3 +269,36 @@ TEST_CASE("psa client: a ticket without its marker in the title is refused befor
     CHECK_THROWS_AS(client.create_ticket(ticket), std::invalid_argument);
     CHECK(client.api_calls() == 0);
 }
+
+TEST_CASE("psa client: an error body that echoes the api key back never shows it, bare or percent-encoded", "[client][psa]") {
+    Clients c;
+    // Characters that percent-encoding changes, so that both spellings can be told apart; no
+    // "api_key=" before it, so that only the client's own scrubbing can hide it.
+    const std::string key = "k3y+with/odd=chars";
+    const std::string encoded = "k3y%2Bwith%2Fodd%3Dchars";
+    c.config->setString("acpsa.psa.api_key", key);
+    auto client = c.psa();
+    for (const std::string kind : {"400", "401", "500"}) {
+        c.fault(c.e.emu.psa_port(), R"({"route": "GET /webapi/{ver}/tickets/getticketstatuses", "kind": ")" + kind +
+                                        R"(", "count": 5, "message": "the key )" + key + " (" + encoded + R"() is not valid here"})");
+        std::string what, message;
+        try {
+            client.ticket_statuses();
+        } catch (const UpstreamError& e) {
+            what = e.what();
+            message = e.message();
+        }
+        INFO(kind << ": " << what);
+        CHECK(what.find("is not valid here") != std::string::npos);  // the vendor's words are kept
+        CHECK(what.find("***") != std::string::npos);
+        for (const auto& text : {what, message}) {
+            CHECK(text.find(key) == std::string::npos);
+            CHECK(text.find(encoded) == std::string::npos);
+        }
+        c.e.control(c.e.emu.psa_port(), "DELETE", "/_emulator/faults");
+    }
+    for (const auto& line : c.log_lines->lines()) {
+        CHECK(line.find(key) == std::string::npos);
+        CHECK(line.find(encoded) == std::string::npos);
+    }
+}

@@ -197,6 +197,23 @@ TEST_CASE("ticketing: an alert becomes a ticket, resolves when it clears, reopen
     CHECK(tickets(p)->getObject(1)->getValue<std::string>("Title").find("-2]") != std::string::npos);
 }
 
+TEST_CASE("ticketing: auto-close resolves with the status the partner chose, not the PSA's first closed one",
+          "[ticketing][integration]") {
+    Product p(producttest::demo_seed(), kModules);
+    p.start();
+    setup(p);
+    REQUIRE(p.call("PUT", "/api/ticketing/settings", R"({"auto_close": {"enabled": true, "status": "closed"}})").status == 200);
+    CHECK(p.get("/api/ticketing/settings")->getObject("auto_close")->getValue<std::string>("status") == "Closed");
+    const std::string alert = raise(p, "DE Telecom Gmbh");
+    REQUIRE(p.run("ticketing") == "ok");
+    p.acronis_control("POST", "/_emulator/alerts/" + alert + "/clear");
+    CHECK(p.run("ticketing") == "ok");
+    auto ticket = tickets(p)->getObject(0);
+    CHECK(ticket->getValue<std::string>("Status") == "Closed");  // "Fixed" is the PSA's first closed status
+    CHECK(links(p)->getObject(0)->getValue<std::string>("state") == "resolved");
+    CHECK(links(p)->getObject(0)->getValue<std::string>("ticket_status") == "Closed");
+}
+
 TEST_CASE("ticketing: recurrences comment, clears without auto-close are noted, same-resource alerts fold",
           "[ticketing][integration]") {
     Product p(producttest::demo_seed(), kModules);

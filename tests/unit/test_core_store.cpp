@@ -127,6 +127,10 @@ TEST_CASE("store: links keep one per occurrence, one open per alert, one open pe
     first.resolved_ns = 50;
     m.store.update_link(first);
     CHECK_FALSE(m.store.open_link_for_alert("33A7E16F-AAAA").has_value());
+    // With nothing open, only the one-link-per-occurrence rule stands between a retry and a
+    // second ticket for the same occurrence.
+    CHECK_THROWS_AS(m.store.create_link(link_for("33a7e16f-aaaa", 1, std::string("SRV-01"))), StoreConflict);
+    CHECK(m.store.links(LinkQuery{"", "", "33a7e16f-aaaa", 0, 10}).second == 1);
     auto second = m.store.create_link(link_for("33A7E16F-AAAA", 2, std::string("SRV-01")));  // next occurrence
     CHECK(m.store.latest_link_for_alert("33a7e16f-aaaa")->id == second.id);
 

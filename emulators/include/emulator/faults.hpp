@@ -16,6 +16,9 @@ struct Fault {
     int remaining = 1;
     int retry_after_s = 1;
     int delay_ms = 5000;
+    /// For the error kinds (400 401 429 500 503): the message of the error body instead of the
+    /// API's usual words, e.g. one that echoes a credential back. Empty = the usual words.
+    std::string message;
 };
 
 /// The fault kinds every port accepts; `expired_token` only where `allow_expired_token`.
