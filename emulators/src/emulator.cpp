@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <future>
+#include <stdexcept>
 
 namespace emulator {
 
@@ -302,7 +303,9 @@ EmuResponse ServiceEndpoint::control(const EmuRequest& request) {
 Emulator::Emulator(Seed seed, const EmulatorOptions& options)
     : bind_(options.bind), scheme_("http"), acronis_(std::move(seed.acronis), options.token_ttl_s), psa_(std::move(seed.psa)) {
     Poco::Net::Context::Ptr tls;
-    if (!options.tls_certificate_file.empty() || !options.tls_private_key_file.empty()) {
+    if (options.tls_certificate_file.empty() != options.tls_private_key_file.empty())
+        throw std::invalid_argument("emulator: a TLS certificate and its private key go together");
+    if (!options.tls_certificate_file.empty()) {
         tls = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, options.tls_private_key_file,
                                      options.tls_certificate_file, "", Poco::Net::Context::VERIFY_NONE);
         scheme_ = "https";

@@ -35,8 +35,10 @@ struct TlsSetup {
 
     /// Serves a certificate for `spec` (issued by `issuer`, the trusted CA when null) and points the
     /// clients at `host`.
-    TlsSetup(const testsupport::CertificateSpec& spec, const std::string& host, const testsupport::TestCa* issuer = nullptr) {
-        const auto served = (issuer ? *issuer : ca).issue(spec, "server");
+    /// With `self_signed`, the certificate is signed with its own key instead.
+    TlsSetup(const testsupport::CertificateSpec& spec, const std::string& host, const testsupport::TestCa* issuer = nullptr,
+             bool self_signed = false) {
+        const auto served = self_signed ? ca.self_signed(spec, "server") : (issuer ? *issuer : ca).issue(spec, "server");
         emulator::EmulatorOptions options;
         options.tls_certificate_file = served.certificate_file;
         options.tls_private_key_file = served.private_key_file;
@@ -141,8 +143,11 @@ TEST_CASE("tls: the subject alternative names decide, the common name only when 
         auto spec = for_names({"evil.example"});
         spec.common_name = "localhost";
         TlsSetup tls(spec, "localhost");
-        CHECK(tls.call_both().first.find("does not match localhost") != std::string::npos);
+        const auto errors = tls.call_both();
+        CHECK(errors.first.find("certificate for evil.example does not match localhost") != std::string::npos);
+        CHECK(errors.second.find("certificate for evil.example does not match localhost") != std::string::npos);
         tls.check_refused_before_sending();
+        tls.check_no_secret(errors);
     }
     SECTION("a CN that names the host, with no SAN at all, works") {
         testsupport::CertificateSpec spec;
@@ -152,9 +157,20 @@ TEST_CASE("tls: the subject alternative names decide, the common name only when 
         CHECK(errors.first.empty());
         CHECK(errors.second.empty());
     }
-    SECTION("a wildcard covers one label, never the name itself nor a partial label") {
-        TlsSetup tls(for_names({"*.localhost", "local*"}), "localhost");
-        CHECK(tls.call_both().first.find("certificate for *.localhost, local* does not match localhost") != std::string::npos);
+    SECTION("a partial wildcard is no match") {
+        TlsSetup tls(for_names({"local*"}), "localhost");
+        const auto errors = tls.call_both();
+        CHECK(errors.first.find("certificate for local* does not match localhost") != std::string::npos);
+        CHECK(errors.second.find("certificate for local* does not match localhost") != std::string::npos);
+        tls.check_refused_before_sending();
+    }
+    SECTION("names a hostile server chooses are cut short in messages") {
+        const std::string huge(500, 'x');
+        TlsSetup tls(for_names({huge + ".example", huge + ".example"}), "localhost");
+        const auto errors = tls.call_both();
+        CHECK(errors.first.find("does not match localhost") != std::string::npos);
+        CHECK(errors.first.size() < 400);
+        CHECK(errors.second.size() < 400);
     }
 }
 
@@ -169,7 +185,9 @@ TEST_CASE("tls: an IP address is checked against the IP SANs", "[tls][client]") 
         TlsSetup tls(for_names({"localhost"}, {"127.0.0.2"}), "127.0.0.1");
         const auto errors = tls.call_both();
         CHECK(errors.first.find("certificate for localhost, 127.0.0.2 does not match 127.0.0.1") != std::string::npos);
+        CHECK(errors.second.find("certificate for localhost, 127.0.0.2 does not match 127.0.0.1") != std::string::npos);
         tls.check_refused_before_sending();
+        tls.check_no_secret(errors);
     }
 }
 
@@ -181,6 +199,7 @@ TEST_CASE("tls: an untrusted chain, a self-signed certificate and an expired one
         const auto errors = tls.call_both();
         CHECK(errors.first.find("certificate for localhost refused: unable to get local issuer certificate") != std::string::npos);
         CHECK(errors.first.find(tls.ca.ca_file()) != std::string::npos);  // which CAs were trusted
+        CHECK(errors.second.find("certificate for localhost refused: unable to get local issuer certificate") != std::string::npos);
         tls.check_refused_before_sending();
         tls.check_no_secret(errors);
     }
@@ -191,8 +210,18 @@ TEST_CASE("tls: an untrusted chain, a self-signed certificate and an expired one
         const auto errors = tls.call_both();
         CHECK(errors.first.find("refused: unable to get local issuer certificate (trusted CAs: the system store)") !=
               std::string::npos);
-        CHECK_FALSE(errors.second.empty());
+        CHECK(errors.second.find("refused: unable to get local issuer certificate (trusted CAs: the system store)") !=
+              std::string::npos);
         tls.check_refused_before_sending();
+        tls.check_no_secret(errors);
+    }
+    SECTION("self-signed, by a key no CA vouches for") {
+        TlsSetup tls(for_names({"localhost"}), "localhost", nullptr, true);
+        const auto errors = tls.call_both();
+        CHECK(errors.first.find("certificate for localhost refused: self-signed certificate") != std::string::npos);
+        CHECK(errors.second.find("certificate for localhost refused: self-signed certificate") != std::string::npos);
+        tls.check_refused_before_sending();
+        tls.check_no_secret(errors);
     }
     SECTION("expired yesterday") {
         auto spec = for_names({"localhost"});
@@ -201,8 +230,10 @@ TEST_CASE("tls: an untrusted chain, a self-signed certificate and an expired one
         TlsSetup tls(spec, "localhost");
         const auto errors = tls.call_both();
         CHECK(errors.first.find("certificate for localhost refused: certificate has expired") != std::string::npos);
-        CHECK(errors.second.find("certificate has expired") != std::string::npos);
+        CHECK(errors.second.find("certificate for localhost refused: certificate has expired") != std::string::npos);
+        CHECK(errors.first.find("trusted CAs") == std::string::npos);  // not a matter of which CAs
         tls.check_refused_before_sending();
+        tls.check_no_secret(errors);
     }
 }
 
@@ -243,7 +274,7 @@ TEST_CASE("tls: the product reports a wrong certificate in health and in the con
     }
 }
 
-TEST_CASE("tls: a refused certificate fails the cycle, not the item: a provisioning job waits at its step",
+TEST_CASE("tls: a refused certificate fails the cycle, not the item: a mapping stays as it was, a provisioning job waits",
           "[tls][provisioning][integration]") {
     testsupport::TempDir dir;
     testsupport::TestCa ca(dir.path(), "trusted", "ACPSA Test CA");
@@ -263,6 +294,19 @@ TEST_CASE("tls: a refused certificate fails the cycle, not the item: a provision
     // The same server by its address: the certificate does not name 127.0.0.1.
     p.config->setString("acpsa.acronis.url", "https://127.0.0.1:" + std::to_string(p.emu.acronis_port()));
     p.restart();
+    CHECK(p.get("/api/health")->getValue<std::string>("status") == "degraded");
+    // Map to existing checks the tenant live: refused as the upstream's failure, nothing recorded.
+    auto tenants = p.get("/api/mapping/tenants?search=DE%20Telecom")->getArray("items");
+    REQUIRE(tenants->size() == 1);
+    auto mapped = p.call("POST", "/api/mapping/customers/1001/map",
+                         R"({"tenant_id": ")" + tenants->getObject(0)->getValue<std::string>("id") + R"("})");
+    CHECK(mapped.status == 502);
+    CHECK(mapped.body.find("certificate for localhost does not match 127.0.0.1") != std::string::npos);
+    auto row = producttest::find(p.get("/api/mapping/customers?limit=1000")->getArray("items"), "psa_customer_id", "1001");
+    REQUIRE(row);
+    CHECK(row->getValue<std::string>("mapping") == "not_mapped");
+    CHECK(p.activity("mapping_failed")->size() == 0);
+
     auto started = p.call("POST", "/api/mapping/customers/1008/map-new");
     INFO(started.body);
     REQUIRE(started.status == 202);

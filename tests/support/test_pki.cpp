@@ -87,22 +87,39 @@ TestCa::TestCa(const std::string& dir, const std::string& stem, const std::strin
 
 TestCa::~TestCa() = default;
 
-IssuedCertificate TestCa::issue(const CertificateSpec& spec, const std::string& stem) const {
-    KeyPtr key = new_key();
+namespace {
+
+/// A server certificate for `spec` and `key`, issued by `issuer` (itself when null) and signed
+/// with `signer`, written as `dir/<stem>.pem` and `.key`.
+IssuedCertificate write_server_certificate(const CertificateSpec& spec, KeyPtr key, X509* issuer, EVP_PKEY* signer,
+                                           const std::string& dir, const std::string& stem) {
     CertPtr cert = new_certificate(key.get(), spec.common_name, spec.valid_from_days, spec.valid_until_days);
-    X509_set_issuer_name(cert.get(), X509_get_subject_name(keys_->cert.get()));
+    X509* issued_by = issuer ? issuer : cert.get();
+    X509_set_issuer_name(cert.get(), X509_get_subject_name(issued_by));
     std::string names;
     for (const auto& dns : spec.dns_names) names += (names.empty() ? "DNS:" : ",DNS:") + dns;
     for (const auto& ip : spec.ip_addresses) names += (names.empty() ? "IP:" : ",IP:") + ip;
-    if (!names.empty()) add_extension(cert.get(), keys_->cert.get(), NID_subject_alt_name, names);
-    add_extension(cert.get(), keys_->cert.get(), NID_basic_constraints, "CA:FALSE");
-    add_extension(cert.get(), keys_->cert.get(), NID_ext_key_usage, "serverAuth");
-    add_extension(cert.get(), keys_->cert.get(), NID_authority_key_identifier, "keyid");
-    check(X509_sign(cert.get(), keys_->key.get(), EVP_sha256()) > 0, "signing a certificate");
-    IssuedCertificate issued{dir_ + "/" + stem + ".pem", dir_ + "/" + stem + ".key"};
+    if (!names.empty()) add_extension(cert.get(), issued_by, NID_subject_alt_name, names);
+    add_extension(cert.get(), issued_by, NID_basic_constraints, "CA:FALSE");
+    add_extension(cert.get(), issued_by, NID_ext_key_usage, "serverAuth");
+    if (issuer) add_extension(cert.get(), issuer, NID_authority_key_identifier, "keyid");
+    check(X509_sign(cert.get(), signer, EVP_sha256()) > 0, "signing a certificate");
+    IssuedCertificate issued{dir + "/" + stem + ".pem", dir + "/" + stem + ".key"};
     write_pem(issued.certificate_file, cert.get(), nullptr);
     write_pem(issued.private_key_file, nullptr, key.get());
     return issued;
+}
+
+}  // namespace
+
+IssuedCertificate TestCa::issue(const CertificateSpec& spec, const std::string& stem) const {
+    return write_server_certificate(spec, new_key(), keys_->cert.get(), keys_->key.get(), dir_, stem);
+}
+
+IssuedCertificate TestCa::self_signed(const CertificateSpec& spec, const std::string& stem) const {
+    KeyPtr key = new_key();
+    EVP_PKEY* signer = key.get();
+    return write_server_certificate(spec, std::move(key), nullptr, signer, dir_, stem);
 }
 
 }  // namespace testsupport

@@ -36,6 +36,8 @@ public:
     const std::string& ca_file() const { return ca_file_; }
     /// Signs a certificate for `spec` and writes it with its key to `dir/<stem>.pem` and `dir/<stem>.key`.
     IssuedCertificate issue(const CertificateSpec& spec, const std::string& stem) const;
+    /// A certificate for `spec` signed with its own key (no CA at all), written like `issue`.
+    IssuedCertificate self_signed(const CertificateSpec& spec, const std::string& stem) const;
 
 private:
     struct Keys;

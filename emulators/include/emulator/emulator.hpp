@@ -87,7 +87,7 @@ struct EmulatorOptions {
 class Emulator {
 public:
     /// Starts both servers. Throws Poco::Exception when a port cannot be bound or the TLS
-    /// certificate or key cannot be read.
+    /// certificate or key cannot be read, std::invalid_argument for one of the two without the other.
     Emulator(Seed seed, const EmulatorOptions& options);
     ~Emulator();
 

@@ -28,14 +28,17 @@ namespace {
 /// verify failed").
 thread_local std::string t_refusal;
 thread_local int t_refusal_code = X509_V_OK;
+thread_local int t_refusal_depth = 0;
 
-/// The names a certificate is for: its DNS and IP SANs, else its CN.
+/// The names a certificate is for: its DNS and IP SANs, else its CN. Cut short: a hostile server
+/// chooses them, and they reach logs and health.
 std::string certificate_names(X509* certificate) {
     if (!certificate) return "the server";
+    constexpr std::size_t kMaxName = 80, kMaxNames = 200;
     std::string names;
     auto add = [&names](const std::string& name) {
-        if (name.empty() || names.size() > 200) return;
-        names += (names.empty() ? "" : ", ") + name;
+        if (name.empty() || names.size() >= kMaxNames) return;
+        names += (names.empty() ? "" : ", ") + (name.size() > kMaxName ? name.substr(0, kMaxName) + "..." : name);
     };
     auto* sans = static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(certificate, NID_subject_alt_name, nullptr, nullptr));
     for (int i = 0; sans && i < sk_GENERAL_NAME_num(sans); ++i) {
@@ -58,7 +61,7 @@ std::string certificate_names(X509* certificate) {
         char common_name[256] = {};
         if (X509_NAME_get_text_by_NID(X509_get_subject_name(certificate), NID_commonName, common_name,
                                       sizeof common_name) > 0)
-            names = common_name;
+            names = std::string(common_name).substr(0, kMaxName);
     }
     // The names come from the peer: keep only printable ASCII in what reaches logs and the API.
     for (char& c : names)
@@ -66,13 +69,24 @@ std::string certificate_names(X509* certificate) {
     return names.empty() ? "a certificate without names" : names;
 }
 
-/// OpenSSL's verdict stands (no prompt, no override); the first refusal is remembered for `send`.
+/// OpenSSL's verdict stands (no prompt, no override); the first refusal is remembered for `send`,
+/// naming the server's own certificate (depth 0) whichever certificate of its chain failed.
 int remember_refusal(int preverified, X509_STORE_CTX* store) {
     if (!preverified && t_refusal.empty()) {
         t_refusal_code = X509_STORE_CTX_get_error(store);
-        t_refusal = certificate_names(X509_STORE_CTX_get_current_cert(store));
+        t_refusal_depth = X509_STORE_CTX_get_error_depth(store);
+        t_refusal = certificate_names(X509_STORE_CTX_get0_cert(store));
+        if (t_refusal_depth > 0)
+            t_refusal += " (its issuer " + certificate_names(X509_STORE_CTX_get_current_cert(store)) + ")";
     }
     return preverified;
+}
+
+/// Refusals that depend on which CAs are trusted.
+bool trust_error(int code) {
+    return code == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY || code == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT ||
+           code == X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT || code == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN ||
+           code == X509_V_ERR_CERT_UNTRUSTED || code == X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE;
 }
 
 }  // namespace
@@ -155,9 +169,11 @@ std::string HttpEndpoint::certificate_refusal(int code, const std::string& names
     const std::string subject = "certificate for " + names;
     if (code == X509_V_ERR_HOSTNAME_MISMATCH || code == X509_V_ERR_IP_ADDRESS_MISMATCH)
         return subject + " does not match " + host_;
-    return subject + " refused: " + X509_verify_cert_error_string(code) +
-           (settings_.ca_file.empty() ? " (trusted CAs: the system store)"
-                                      : " (trusted CAs: the system store and " + settings_.ca_file + ")");
+    std::string text = subject + " refused: " + X509_verify_cert_error_string(code);
+    if (trust_error(code))
+        text += settings_.ca_file.empty() ? " (trusted CAs: the system store)"
+                                          : " (trusted CAs: the system store and " + settings_.ca_file + ")";
+    return text;
 }
 
 std::unique_ptr<Poco::Net::HTTPClientSession> HttpEndpoint::make_session() const {

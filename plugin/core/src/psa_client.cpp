@@ -522,6 +522,8 @@ TicketHandle PsaClient::create_ticket(const NewTicket& ticket) {
     auto lookup = [&](const std::string& why) -> std::optional<TicketRow> {
         try {
             return lookup_ticket(ticket.marker, ticket.customer_name, ticket.intent_ns);
+        } catch (const AuthenticationError&) {
+            throw;  // the connection is refused (key or certificate): a configuration problem, not a doubt
         } catch (const UpstreamError& e) {
             throw OutcomeUnknownError(kService, call_name("POST", s.path_create_ticket), 0,
                                       why + "; the lookup failed too: " + e.message());

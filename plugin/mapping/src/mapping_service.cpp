@@ -235,6 +235,9 @@ CustomerRow MappingService::map(const std::string& psa_customer_id, const std::s
         auto live = acronis_.get_tenant(tenant_id);
         if (!live.manageable()) throw ApiError::not_manageable("tenant_id", live.name + ": " + live.unmanageable_reason());
         tenant = live;
+    } catch (const core::AuthenticationError& e) {
+        // Credentials or a certificate refused: the connection is at fault, not this mapping.
+        throw ApiError::upstream(e.what());
     } catch (const core::UpstreamError& e) {
         if (e.status() == 404) throw ApiError::not_manageable("tenant_id", tenant->name + ": the tenant was deleted");
         if (e.status() == 403) throw ApiError::not_manageable("tenant_id", tenant->name + ": the tenant is in self-service mode");

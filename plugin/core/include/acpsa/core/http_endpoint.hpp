@@ -78,8 +78,8 @@ public:
     /// Parses `url`. `key` names the setting in errors. Throws std::invalid_argument for a URL that
     /// is not http(s), has no host, or is plain http to a host that is not loopback, and for a
     /// TLS set-up that fails (an unreadable `ca_file`). HTTPS: TLS 1.2 or later, the certificate
-    /// must chain to the system store or `ca_file` and name the URL's host (DNS names against the
-    /// SAN, the CN only when there is no SAN; an IP address against the IP SANs); no prompt, ever.
+    /// must chain to the system store or `ca_file` and name the URL's host (a name against the DNS
+    /// SANs, the CN only when there is no DNS SAN; an IP address against the IP SANs); no prompt, ever.
     HttpEndpoint(const std::string& key, const std::string& url, EndpointSettings settings);
     ~HttpEndpoint();
 
