@@ -187,6 +187,8 @@ bool ServiceEndpoint::pause(int ms) {
 EmuResponse ServiceEndpoint::answer(const EmuRequest& request, bool& apply_then_drop) {
     apply_then_drop = false;
     if (request.path.rfind("/_emulator/", 0) == 0) return control(request);
+    ++api_in_flight_;
+    const std::shared_ptr<void> done(nullptr, [this](void*) { --api_in_flight_; });
     const std::string route = service_.route_template(request);
     stats_.count(route);
     const auto fault = faults_.take(route);
@@ -243,6 +245,7 @@ EmuResponse ServiceEndpoint::control(const EmuRequest& request) {
         for (const auto& [route, count] : stats_.snapshot()) requests->set(route, count);
         Object::Ptr body = new Object;
         body->set("requests", requests);
+        body->set("in_flight", api_in_flight_.load());
         return json_reply(200, body);
     }
     if (path == "/_emulator/stats/reset" && method == "POST") {

@@ -345,6 +345,24 @@ TEST_CASE("provisioning: a crash between any two steps resumes with one tenant a
     }
 }
 
+TEST_CASE("provisioning: a vendor error that echoes the manual password back never shows it", "[provisioning][integration]") {
+    Product p(producttest::demo_seed(), "mapping, provisioning");
+    p.start();
+    put_settings(p, R"({"password_mode": "manual", "password": ")" + kPassword + R"("})");
+    // No "password=" before it: only the module's own scrubbing can hide it.
+    REQUIRE(p.acronis_control("POST", "/_emulator/faults",
+                              R"({"route": "POST /api/2/users/{id}/password", "kind": "400", "message": "the password )" +
+                                  kPassword + R"( is too weak for this tenant"})")
+                .status == 201);
+    provision(p, "1008");
+    auto job = job_of(p, "1008");
+    CHECK(job->getValue<std::string>("state") == "failed");
+    CHECK(job->getValue<std::string>("error").find("is too weak for this tenant") != std::string::npos);
+    for (const char* path : {"/api/provisioning/jobs", "/api/activity?limit=1000", "/api/mapping/customers?limit=1000",
+                             "/api/health"})
+        CHECK(p.call("GET", path).body.find(kPassword) == std::string::npos);
+}
+
 TEST_CASE("provisioning: no secret (manual password, client secret, API key, admin token) reaches a log line or a response",
           "[provisioning][integration]") {
     // The product fixture's credentials, and the Basic authorization the token request carries.

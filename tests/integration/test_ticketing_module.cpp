@@ -400,8 +400,11 @@ TEST_CASE("ticketing: lost and slow answers on createticket still make exactly o
                 p.run("ticketing");
                 return links(p, "&state=open")->size() == 1;
             }));
-            // The link opened once the ticket was found or made: a slow create (1.2 s against a 1 s read
-            // timeout) had finished by then, so a second one would already show.
+            // Once the slow create (1.2 s against a 1 s read timeout) has been carried out, a second
+            // create sent in the meantime would show as a second ticket.
+            REQUIRE(testsupport::eventually([&] {
+                return p.psa_control("GET", "/_emulator/stats").json()->getValue<int>("in_flight") == 0;
+            }));
             p.run("ticketing");
             CHECK(tickets_for(p, alert) == 1);
             CHECK(tickets(p)->size() == 1);

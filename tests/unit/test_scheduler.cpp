@@ -2,6 +2,8 @@
 
 #include "test_support.hpp"
 
+#include <Poco/AutoPtr.h>
+#include <Poco/ConsoleChannel.h>
 #include <Poco/Logger.h>
 
 #include <catch2/catch.hpp>
@@ -40,7 +42,7 @@ public:
             interrupted_ = !stop.sleep_for(std::chrono::hours(1));
             lock.lock();
         }
-        RunResult result = RunResult::make_ok("fine");
+        RunResult result = RunResult::make_ok(message_);
         if (!script_.empty()) {
             result.status = script_.front();
             script_.pop_front();
@@ -73,6 +75,7 @@ public:
         changed_.notify_all();
     }
 
+    std::string message_ = "fine";  ///< set before start
     bool gated_ = false;
     bool sleep_in_cycle_ = false;
     bool throw_next_ = false;
@@ -119,6 +122,30 @@ TEST_CASE("next_delay: interval after ok, doubling after failures, capped, never
     CHECK(samplehost::next_delay(seconds(60), seconds(900), S::retry, 5) == seconds(900));
     CHECK(samplehost::next_delay(seconds(60), seconds(900), S::failed, 50) == seconds(900));
     CHECK(samplehost::next_delay(seconds(3600), seconds(900), S::retry, 3) == seconds(3600));
+}
+
+TEST_CASE("a cycle message that carries a secret is redacted before health and the log see it", "[scheduler]") {
+    Fixture f;
+    Poco::AutoPtr<testsupport::CapturingChannel> lines(new testsupport::CapturingChannel);
+    Poco::Logger::get("test.scheduler").setChannel(lines);
+    f.module->message_ = "GET /webapi/v1/x?api_key=K-SECRET-77 answered 500; Authorization: Bearer T-SECRET-88";
+    f.make_runner();
+    f.runner->start();
+    f.parked_after(1);
+    const auto status = f.runner->status();
+    REQUIRE(status.last_result);
+    CHECK(status.last_result->message.find("api_key=***") != std::string::npos);
+    for (const auto& text : std::vector<std::string>{status.last_result->message, [&] {
+             std::string all;
+             for (const auto& line : lines->lines()) all += line + "\n";
+             return all;
+         }()}) {
+        CHECK(text.find("K-SECRET-77") == std::string::npos);
+        CHECK(text.find("T-SECRET-88") == std::string::npos);
+    }
+    f.runner->request_stop();
+    CHECK(f.runner->wait_stopped(std::chrono::seconds(10)));
+    Poco::Logger::get("test.scheduler").setChannel(new Poco::ConsoleChannel);
 }
 
 TEST_CASE("the first cycle runs right after start, the next one an interval later", "[scheduler]") {

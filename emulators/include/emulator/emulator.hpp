@@ -68,6 +68,7 @@ private:
     std::condition_variable stop_cv_;
     bool stopping_ = false;
     int in_flight_ = 0;
+    std::atomic<int> api_in_flight_{0};  ///< API requests being answered (a `slow` one until it is applied)
 };
 
 /// Options of the whole emulator.
