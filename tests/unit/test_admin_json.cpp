@@ -123,3 +123,14 @@ TEST_CASE("redaction covers keys, secrets, passwords and bearer tokens", "[admin
     CHECK(hostsdk::redact_secrets("client_secret=s3cr3t end") == "client_secret=*** end");
     CHECK(hostsdk::redact_secrets("nothing secret here") == "nothing secret here");
 }
+
+TEST_CASE("answers are valid UTF-8 even when a path or a name carries stray bytes", "[admin-json]") {
+    // Found by fuzzing: a 404 echoing a path with \xff bytes was not JSON a client could parse.
+    auto response = hostsdk::error_response(404, "not_found", std::string("no route for /api/\xff\xfe/x \xc3\xa9 \xe2\x82"));
+    CHECK(response.body.find("\xff") == std::string::npos);
+    CHECK(response.body.find("/api/\xEF\xBF\xBD\xEF\xBF\xBD/x \xc3\xa9 \xEF\xBF\xBD\xEF\xBF\xBD") != std::string::npos);
+    CHECK_NOTHROW(Poco::JSON::Parser().parse(response.body));
+    CHECK(hostsdk::valid_utf8("plain, \xc3\xa9t\xc3\xa9, \xf0\x9f\x98\x80") == "plain, \xc3\xa9t\xc3\xa9, \xf0\x9f\x98\x80");
+    CHECK(hostsdk::valid_utf8("\xc0\xaf") == "\xEF\xBF\xBD\xEF\xBF\xBD");  // an overlong "/"
+    CHECK(hostsdk::valid_utf8("\xed\xa0\x80") == "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // a lone surrogate
+}

@@ -87,6 +87,12 @@ TEST_CASE("retry timing: doubling, cap, jitter, Retry-After in seconds or as a d
     CHECK(parse_retry_after("Wed, 21 Oct 2015 07:27:00 GMT", now) == std::chrono::milliseconds(0));
     CHECK_FALSE(parse_retry_after("", now).has_value());
     CHECK_FALSE(parse_retry_after("soon", now).has_value());
+    // Found by fuzzing: a date in year 9999 overflowed the clock's nanoseconds (undefined behaviour).
+    const auto at = std::chrono::system_clock::time_point(std::chrono::seconds(1700000000));
+    const auto far = parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", at);
+    REQUIRE(far);
+    CHECK(far->count() == (253402300799LL - 1700000000LL) * 1000LL);
+    CHECK(parse_retry_after("Mon, 01 Jan 0001 00:00:00 GMT", at) == std::chrono::milliseconds(0));
 }
 
 TEST_CASE("acronis error bodies: every shape of §6.1", "[core][acronis]") {
@@ -140,6 +146,10 @@ TEST_CASE("psa create reply: every tolerated form", "[core][psa]") {
     CHECK(id_ref(R"({"ok":true})") == P{"<none>", "<none>"});
     CHECK(id_ref("not json") == P{"<none>", "<none>"});
     CHECK(id_ref(R"("done")") == P{"<none>", "<none>"});
+    // Found by fuzzing: the prefix alone names no ticket (it made a handle with neither id nor ref).
+    CHECK(id_ref(R"("#")") == P{"<none>", "<none>"});
+    CHECK(id_ref(R"(" # ")") == P{"<none>", "<none>"});
+    CHECK(id_ref(R"({"RefNumber":"#"})") == P{"<none>", "<none>"});
 }
 
 TEST_CASE("psa error bodies and tolerant values", "[core][psa]") {

@@ -16,6 +16,7 @@
 #include <Poco/Logger.h>
 #include <Poco/NumberParser.h>
 #include <Poco/Timestamp.h>
+#include <Poco/UTF8Encoding.h>
 
 #include <boost/config.hpp>
 
@@ -60,7 +61,29 @@ private:
     std::optional<std::string> field_;
 };
 
-/// Serialises `value` (usually a Poco::JSON::Object::Ptr or Array::Ptr) as the response body.
+/// `text` with every byte that is not part of a well-formed UTF-8 sequence replaced by U+FFFD.
+/// Poco checks one sequence (UTF8Encoding::isLegal) but has no whole-string repair, hence this loop.
+inline std::string valid_utf8(const std::string& text) {
+    std::string out;
+    out.reserve(text.size());
+    const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+    for (std::size_t i = 0; i < text.size();) {
+        const unsigned char lead = bytes[i];
+        const int length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
+        if (length > 0 && i + static_cast<std::size_t>(length) <= text.size() &&
+            (length == 1 || Poco::UTF8Encoding::isLegal(bytes + i, length))) {
+            out.append(text, i, static_cast<std::size_t>(length));
+            i += static_cast<std::size_t>(length);
+        } else {
+            out += "\xEF\xBF\xBD";
+            ++i;
+        }
+    }
+    return out;
+}
+
+/// Serialises `value` (usually a Poco::JSON::Object::Ptr or Array::Ptr) as the response body,
+/// always valid UTF-8 (a path or an upstream name with stray bytes cannot break a client's parser).
 inline AdminResponse json_response(int status, const Poco::Dynamic::Var& value) {
     std::ostringstream out;
     if (value.type() == typeid(Poco::JSON::Object::Ptr))
@@ -69,7 +92,7 @@ inline AdminResponse json_response(int status, const Poco::Dynamic::Var& value) 
         value.extract<Poco::JSON::Array::Ptr>()->stringify(out);
     else
         out << Poco::Dynamic::Var::toString(value);
-    return AdminResponse{status, out.str(), "application/json"};
+    return AdminResponse{status, valid_utf8(out.str()), "application/json"};
 }
 
 /// The admin API's error body with `status`.

@@ -90,7 +90,11 @@ std::optional<TicketHandle> parse_create_reply(const std::string& body, const st
         auto text = json::text(value);
         if (!text) return std::nullopt;
         std::string t = Poco::trim(*text);
-        if (!ref_prefix.empty() && t.rfind(ref_prefix, 0) == 0) return TicketHandle{"", t.substr(ref_prefix.size())};
+        if (!ref_prefix.empty() && t.rfind(ref_prefix, 0) == 0) {
+            const std::string ref = Poco::trim(t.substr(ref_prefix.size()));
+            if (ref.empty()) return std::nullopt;  // "#" alone names no ticket
+            return TicketHandle{"", ref};
+        }
         if (!t.empty() && std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; }))
             return TicketHandle{t, ""};
         return std::nullopt;

@@ -35,8 +35,10 @@ std::optional<std::chrono::milliseconds> parse_retry_after(const std::string& ra
     if (!http_date.match(value) || !Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::HTTP_FORMAT, value, when, tz))
         return std::nullopt;
     when.makeUTC(tz);
-    const auto at = std::chrono::system_clock::time_point(std::chrono::microseconds(when.timestamp().epochMicroseconds()));
-    return std::max(std::chrono::milliseconds(0), std::chrono::duration_cast<std::chrono::milliseconds>(at - now));
+    // In microseconds, as Poco keeps them: a date in year 9999 does not fit the clock's nanoseconds.
+    const auto now_us = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
+    const Poco::Int64 until_us = when.timestamp().epochMicroseconds() - now_us;
+    return std::chrono::milliseconds(std::max<Poco::Int64>(0, until_us / 1000));
 }
 
 Sleeper plain_sleeper() {
