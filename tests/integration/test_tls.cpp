@@ -118,6 +118,29 @@ testsupport::CertificateSpec for_names(std::vector<std::string> dns, std::vector
     return spec;
 }
 
+/// The product (sample host and `modules`) against an emulator serving HTTPS with a certificate for
+/// `served_names` from a CA the product trusts through `ca_file`; both URLs name `localhost`.
+struct TlsProduct {
+    testsupport::TempDir dir;
+    testsupport::TestCa ca{dir.path(), "trusted", "ACPSA Test CA"};
+    producttest::Product p;
+
+    TlsProduct(std::vector<std::string> served_names, const std::string& modules)
+        : p(producttest::demo_seed(), modules, options(ca.issue(for_names(std::move(served_names)), "server"))) {
+        p.config->setString("acpsa.acronis.url", acronis_url("localhost"));
+        p.config->setString("acpsa.acronis.ca_file", ca.ca_file());
+        p.config->setString("acpsa.psa.site", "https://localhost:" + std::to_string(p.emu.psa_port()));
+        p.config->setString("acpsa.psa.ca_file", ca.ca_file());
+    }
+    static emulator::EmulatorOptions options(const testsupport::IssuedCertificate& served) {
+        emulator::EmulatorOptions o;
+        o.tls_certificate_file = served.certificate_file;
+        o.tls_private_key_file = served.private_key_file;
+        return o;
+    }
+    std::string acronis_url(const std::string& host) const { return "https://" + host + ":" + std::to_string(p.emu.acronis_port()); }
+};
+
 }  // namespace
 
 TEST_CASE("tls: a certificate naming the host called works over HTTPS", "[tls][client]") {
@@ -239,17 +262,8 @@ TEST_CASE("tls: an untrusted chain, a self-signed certificate and an expired one
 
 TEST_CASE("tls: the product reports a wrong certificate in health and in the connection check, without a secret",
           "[tls][integration]") {
-    testsupport::TempDir dir;
-    testsupport::TestCa ca(dir.path(), "trusted", "ACPSA Test CA");
-    const auto served = ca.issue(for_names({"evil.example"}), "server");
-    emulator::EmulatorOptions options;
-    options.tls_certificate_file = served.certificate_file;
-    options.tls_private_key_file = served.private_key_file;
-    producttest::Product p(producttest::demo_seed(), "mapping", options);
-    p.config->setString("acpsa.acronis.url", "https://localhost:" + std::to_string(p.emu.acronis_port()));
-    p.config->setString("acpsa.acronis.ca_file", ca.ca_file());
-    p.config->setString("acpsa.psa.site", "https://localhost:" + std::to_string(p.emu.psa_port()));
-    p.config->setString("acpsa.psa.ca_file", ca.ca_file());
+    TlsProduct tls({"evil.example"}, "mapping");
+    auto& p = tls.p;
     p.start();
 
     auto health = p.get("/api/health");
@@ -276,23 +290,13 @@ TEST_CASE("tls: the product reports a wrong certificate in health and in the con
 
 TEST_CASE("tls: a refused certificate fails the cycle, not the item: a mapping stays as it was, a provisioning job waits",
           "[tls][provisioning][integration]") {
-    testsupport::TempDir dir;
-    testsupport::TestCa ca(dir.path(), "trusted", "ACPSA Test CA");
-    const auto served = ca.issue(for_names({"localhost"}), "server");
-    emulator::EmulatorOptions options;
-    options.tls_certificate_file = served.certificate_file;
-    options.tls_private_key_file = served.private_key_file;
-    producttest::Product p(producttest::demo_seed(), "mapping, provisioning", options);
-    const std::string good_url = "https://localhost:" + std::to_string(p.emu.acronis_port());
-    p.config->setString("acpsa.acronis.url", good_url);
-    p.config->setString("acpsa.acronis.ca_file", ca.ca_file());
-    p.config->setString("acpsa.psa.site", "https://localhost:" + std::to_string(p.emu.psa_port()));
-    p.config->setString("acpsa.psa.ca_file", ca.ca_file());
+    TlsProduct tls({"localhost"}, "mapping, provisioning");
+    auto& p = tls.p;
     p.start();
     REQUIRE(p.get("/api/health")->getValue<std::string>("status") == "ok");
 
     // The same server by its address: the certificate does not name 127.0.0.1.
-    p.config->setString("acpsa.acronis.url", "https://127.0.0.1:" + std::to_string(p.emu.acronis_port()));
+    p.config->setString("acpsa.acronis.url", tls.acronis_url("127.0.0.1"));
     p.restart();
     CHECK(p.get("/api/health")->getValue<std::string>("status") == "degraded");
     // Map to existing checks the tenant live: refused as the upstream's failure, nothing recorded.
@@ -317,7 +321,7 @@ TEST_CASE("tls: a refused certificate fails the cycle, not the item: a mapping s
     CHECK(job->getValue<std::string>("step") == "check_login");
     CHECK(p.get("/api/provisioning/jobs?state=failed")->getValue<int>("total") == 0);
 
-    p.config->setString("acpsa.acronis.url", good_url);
+    p.config->setString("acpsa.acronis.url", tls.acronis_url("localhost"));
     p.restart();
     p.run("provisioning");
     job = producttest::find(p.get("/api/provisioning/jobs")->getArray("items"), "psa_customer_id", "1008");
