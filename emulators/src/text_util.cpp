@@ -1,6 +1,7 @@
 #include "emulator/text_util.hpp"
 
 #include <Poco/Base64Decoder.h>
+#include <Poco/StreamCopier.h>
 #include <Poco/Base64Encoder.h>
 #include <Poco/Exception.h>
 #include <Poco/String.h>
@@ -42,8 +43,12 @@ std::optional<std::string> decode(const std::string& text, int options) {
     try {
         std::istringstream in(text);
         Poco::Base64Decoder decoder(in, options);
-        std::string decoded((std::istreambuf_iterator<char>(decoder)), std::istreambuf_iterator<char>());
-        if (decoded.empty()) return std::nullopt;
+        // Read through the stream, which turns a decoding error into badbit: an exception thrown
+        // out of the buffer while a string was being built from istreambuf_iterators leaked it
+        // (found by fuzzing).
+        std::string decoded;
+        Poco::StreamCopier::copyToString(decoder, decoded);
+        if (decoder.bad() || decoded.empty()) return std::nullopt;
         return decoded;
     } catch (const Poco::Exception&) {
         return std::nullopt;

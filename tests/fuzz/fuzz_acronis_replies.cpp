@@ -9,14 +9,20 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string input(reinterpret_cast<const char*>(data), size);
     // Documented: std::runtime_error naming the field, and nothing else.
-    for (int which = 0; which < 2; ++which) {
+    for (int which = 0; which < 3; ++which) {
         try {
             if (which == 0) {
                 const auto tenant = acpsa::core::parse_tenant(input);
                 fuzzcheck::expect(!tenant.id.empty(), "a parsed tenant has an id", input);
-            } else {
+            } else if (which == 1) {
                 const auto alert = acpsa::core::parse_alert(input);
                 fuzzcheck::expect(!alert.id.empty(), "a parsed alert has an id", input);
+            } else {
+                constexpr std::int64_t now = 1700000000;
+                const auto grant = acpsa::core::parse_token_reply(input, now);
+                fuzzcheck::expect(!grant.token.empty(), "a token grant has a token", input);
+                fuzzcheck::expect(grant.expires_s >= now - 366LL * 86400 && grant.expires_s <= now + 366LL * 86400,
+                                  "a token expires within a year of now", input);
             }
         } catch (const std::runtime_error&) {
         } catch (const Poco::Exception& e) {

@@ -12,6 +12,7 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/Logger.h>
 #include <Poco/NullChannel.h>
+#include <Poco/String.h>
 
 namespace {
 
@@ -79,8 +80,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } catch (const Poco::Exception&) {
         fuzzcheck::expect(false, "every answer is JSON", input);
     }
-    if (request.authorization != "Bearer fuzz-admin-token-0123456789" && response.status == 200)
-        fuzzcheck::expect(request.method == "GET" && request.uri.rfind("/api/health", 0) == 0,
+    // The scheme is case-insensitive and the token trimmed, as the dispatcher documents.
+    const bool authorized = request.authorization.size() > 7 && Poco::icompare(request.authorization.substr(0, 7), "bearer ") == 0 &&
+                            Poco::trim(request.authorization.substr(7)) == "fuzz-admin-token-0123456789";
+    if (!authorized && response.status == 200)
+        fuzzcheck::expect(Poco::icompare(request.method, "GET") == 0 && request.uri.rfind("/api/health", 0) == 0,
                           "only the health route answers without the token", input);
     return 0;
 }

@@ -133,4 +133,7 @@ TEST_CASE("answers are valid UTF-8 even when a path or a name carries stray byte
     CHECK(hostsdk::valid_utf8("plain, \xc3\xa9t\xc3\xa9, \xf0\x9f\x98\x80") == "plain, \xc3\xa9t\xc3\xa9, \xf0\x9f\x98\x80");
     CHECK(hostsdk::valid_utf8("\xc0\xaf") == "\xEF\xBF\xBD\xEF\xBF\xBD");  // an overlong "/"
     CHECK(hostsdk::valid_utf8("\xed\xa0\x80") == "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // a lone surrogate
+    CHECK(hostsdk::valid_utf8("\xed\x41\x80") == "\xEF\xBF\xBD" "A" "\xEF\xBF\xBD");  // no continuation byte
+    CHECK(hostsdk::valid_utf8("\xf4\x41\x80\x80") == "\xEF\xBF\xBD" "A" "\xEF\xBF\xBD\xEF\xBF\xBD");
+    CHECK(hostsdk::valid_utf8("\xf4\x90\x80\x80") == "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // above U+10FFFF
 }

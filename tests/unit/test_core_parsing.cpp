@@ -54,6 +54,14 @@ TEST_CASE("custom id: empty, escapes at the ends, first key wins, leading zeros"
     CHECK_FALSE(back[2].value.has_value());
 }
 
+TEST_CASE("timestamps: nothing before 1970 UTC, even 1970 local time east of UTC", "[core][time]") {
+    // Found by fuzzing: a negative instant did not format back to what was parsed.
+    CHECK_FALSE(parse_timestamp_ns("1970-01-01T00:00:00", 240).has_value());
+    CHECK_FALSE(parse_timestamp_ns("1970-01-01T00:00:00.5+01:00").has_value());
+    CHECK(parse_timestamp_ns("1970-01-01T00:00:00", -240) == 4 * 3600 * 1000000000LL);
+    CHECK(parse_timestamp_ns("1970-01-01T00:00:00Z") == 0);
+}
+
 TEST_CASE("timestamps: 0 to 9 fractional digits to exact nanoseconds", "[core][time]") {
     const std::int64_t base = 1714557615LL * 1000000000LL;  // 2024-05-01T10:00:15Z
     CHECK(parse_timestamp_ns("2024-05-01T10:00:15Z") == base);
@@ -93,6 +101,18 @@ TEST_CASE("retry timing: doubling, cap, jitter, Retry-After in seconds or as a d
     REQUIRE(far);
     CHECK(far->count() == (253402300799LL - 1700000000LL) * 1000LL);
     CHECK(parse_retry_after("Mon, 01 Jan 0001 00:00:00 GMT", at) == std::chrono::milliseconds(0));
+}
+
+TEST_CASE("acronis token replies: expires_on, expires_in, an hour by default, within a year", "[core][acronis]") {
+    constexpr std::int64_t now = 1700000000;
+    CHECK(parse_token_reply(R"({"access_token":"t","expires_on":1700007200})", now).expires_s == 1700007200);
+    CHECK(parse_token_reply(R"({"access_token":"t","expires_in":600})", now).expires_s == now + 600);
+    CHECK(parse_token_reply(R"({"access_token":"t"})", now).expires_s == now + 3600);
+    // Numbers that overflowed the arithmetic (undefined behaviour) are held within a year.
+    CHECK(parse_token_reply(R"({"access_token":"t","expires_in":9223372036854775807})", now).expires_s == now + 366 * 86400);
+    CHECK(parse_token_reply(R"({"access_token":"t","expires_on":-9223372036854775807})", now).expires_s == now - 366 * 86400);
+    CHECK_THROWS_AS(parse_token_reply(R"({"token_type":"bearer"})", now), std::runtime_error);
+    CHECK_THROWS_AS(parse_token_reply("not json", now), std::runtime_error);
 }
 
 TEST_CASE("acronis error bodies: every shape of §6.1", "[core][acronis]") {

@@ -135,6 +135,7 @@ TEST_CASE("a cycle message that carries a secret is redacted before health and t
     const auto status = f.runner->status();
     REQUIRE(status.last_result);
     CHECK(status.last_result->message.find("api_key=***") != std::string::npos);
+    CHECK(lines->has({"api_key=***"}));  // the cycle was logged, redacted
     for (const auto& text : std::vector<std::string>{status.last_result->message, [&] {
              std::string all;
              for (const auto& line : lines->lines()) all += line + "\n";

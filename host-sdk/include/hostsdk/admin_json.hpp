@@ -70,8 +70,10 @@ inline std::string valid_utf8(const std::string& text) {
     for (std::size_t i = 0; i < text.size();) {
         const unsigned char lead = bytes[i];
         const int length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
-        if (length > 0 && i + static_cast<std::size_t>(length) <= text.size() &&
-            (length == 1 || Poco::UTF8Encoding::isLegal(bytes + i, length))) {
+        bool whole = length > 0 && i + static_cast<std::size_t>(length) <= text.size();
+        // isLegal leaves the continuation form of the second byte unchecked after some lead bytes.
+        for (int k = 1; whole && k < length; ++k) whole = (bytes[i + static_cast<std::size_t>(k)] & 0xC0) == 0x80;
+        if (whole && (length == 1 || Poco::UTF8Encoding::isLegal(bytes + i, length))) {
             out.append(text, i, static_cast<std::size_t>(length));
             i += static_cast<std::size_t>(length);
         } else {

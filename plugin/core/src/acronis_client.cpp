@@ -10,6 +10,7 @@
 #include <Poco/String.h>
 #include <Poco/URI.h>
 
+#include <algorithm>
 #include <random>
 #include <set>
 #include <sstream>
@@ -170,6 +171,20 @@ std::string acronis_error_message(const std::string& body, std::string& code) {
     return hostsdk::redact_secrets(Poco::trim(body.substr(0, 2048)));
 }
 
+TokenGrant parse_token_reply(const std::string& body, std::int64_t now_s) {
+    Object::Ptr root = object_of(json::parse(body));
+    auto token = json::text(json::get(root, "access_token"));
+    if (!token || token->empty()) throw std::runtime_error("no access_token");
+    // A year at most either way: a vendor's huge or negative number must not overflow the arithmetic.
+    constexpr std::int64_t kYear = 366LL * 86400;
+    std::int64_t expires = now_s + 3600;
+    if (auto on = json::integer(json::get(root, "expires_on")))
+        expires = std::clamp<std::int64_t>(*on, now_s - kYear, now_s + kYear);
+    else if (auto in = json::integer(json::get(root, "expires_in")))
+        expires = now_s + std::clamp<std::int64_t>(*in, -kYear, kYear);
+    return TokenGrant{*token, expires};
+}
+
 AcronisClient::AcronisClient(AcronisSettings settings, const hostsdk::Clock& clock, Poco::Logger& log, Sleeper sleeper)
     : settings_(std::move(settings)),
       clock_(clock),
@@ -207,22 +222,15 @@ std::string AcronisClient::bearer_token(bool force_refresh) {
             continue;
         }
         if (response.status == 200) {
-            Object::Ptr root;
+            TokenGrant grant;
             try {
-                root = object_of(json::parse(response.body));
+                grant = parse_token_reply(response.body, now_s);
             } catch (const std::runtime_error& e) {
                 throw MalformedResponseError(kService, call_name, e.what());
             }
-            auto token = json::text(json::get(root, "access_token"));
-            if (!token) throw MalformedResponseError(kService, call_name, "no access_token");
-            auto expires = json::integer(json::get(root, "expires_on"));
-            if (!expires) {
-                auto in = json::integer(json::get(root, "expires_in"));
-                expires = now_s + in.value_or(3600);
-            }
-            token_ = *token;
-            token_expires_s_ = *expires;
-            log_.debug("acronis: new access token, valid for " + std::to_string(*expires - now_s) + " s");
+            token_ = grant.token;
+            token_expires_s_ = grant.expires_s;
+            log_.debug("acronis: new access token, valid for " + std::to_string(grant.expires_s - now_s) + " s");
             return token_;
         }
         std::string code;

@@ -54,7 +54,9 @@ std::optional<std::int64_t> parse_timestamp_ns(const std::string& text, int defa
         return std::nullopt;
     }
     const std::int64_t seconds = Poco::DateTime(year, month, day, hour, minute, second).timestamp().epochTime();
-    return (seconds - offset_seconds) * 1000000000LL + fraction;
+    const std::int64_t ns = (seconds - offset_seconds) * 1000000000LL + fraction;
+    if (ns < 0) return std::nullopt;  // before 1970 UTC (1970 local time east of UTC): no vendor time
+    return ns;
 }
 
 std::string format_rfc3339_ns(std::int64_t ns) {

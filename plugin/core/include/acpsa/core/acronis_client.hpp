@@ -105,6 +105,15 @@ private:
     std::atomic<std::uint64_t> api_calls_{0};
 };
 
+/// An access token and when it expires (seconds since the epoch).
+struct TokenGrant {
+    std::string token;
+    std::int64_t expires_s = 0;
+};
+/// Parses a token reply (§2): `access_token`, then `expires_on`, else `now_s + expires_in`, else an
+/// hour; times are kept within a year of `now_s`. Throws std::runtime_error when it is not JSON or
+/// has no token.
+TokenGrant parse_token_reply(const std::string& body, std::int64_t now_s);
 /// Parses a tenant object (§3.2). Throws std::runtime_error naming a missing field.
 Tenant parse_tenant(const std::string& json_text);
 /// Parses an alert object given as JSON text (§5.2). Throws std::runtime_error naming the field.
