@@ -35,6 +35,8 @@ void Router::add(hostsdk::Route route, bool open) {
 Router::Match Router::match(const std::string& method, const std::string& path, hostsdk::RouteHandler& handler,
                             std::map<std::string, std::string>& params, std::vector<std::string>& allowed,
                             bool* open) const {
+    // A target that is not a path (`api/health`, `*`, empty) is no route, open or not (found by fuzzing).
+    if (path.empty() || path.front() != '/') return Match::not_found;
     // Split the raw path, then decode each segment: an encoded `/` stays inside its segment.
     auto segments = split_path(path);
     for (auto& segment : segments) {

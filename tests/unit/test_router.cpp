@@ -32,6 +32,9 @@ TEST_CASE("routes match literal and {param} segments, decoding params", "[router
     CHECK(router.match("GET", "/api/mapping/customers/", handler, params, allowed) ==
           samplehost::Router::Match::not_found);
     CHECK(router.match("GET", "/api/nothing", handler, params, allowed) == samplehost::Router::Match::not_found);
+    // Found by fuzzing: a target without its leading slash reached the route.
+    CHECK(router.match("GET", "api/mapping/customers", handler, params, allowed) == samplehost::Router::Match::not_found);
+    CHECK(router.match("GET", "", handler, params, allowed) == samplehost::Router::Match::not_found);
 }
 
 TEST_CASE("a route registered twice is refused, clear drops every handler", "[router]") {
