@@ -28,7 +28,12 @@ namespace {
 /// verify failed").
 thread_local std::string t_refusal;
 thread_local int t_refusal_code = X509_V_OK;
-thread_local int t_refusal_depth = 0;
+
+/// `host` without the brackets of an IPv6 literal.
+std::string unbracketed(const std::string& host) {
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') return host.substr(1, host.size() - 2);
+    return host;
+}
 
 /// The names a certificate is for: its DNS and IP SANs, else its CN. Cut short: a hostile server
 /// chooses them, and they reach logs and health.
@@ -74,9 +79,8 @@ std::string certificate_names(X509* certificate) {
 int remember_refusal(int preverified, X509_STORE_CTX* store) {
     if (!preverified && t_refusal.empty()) {
         t_refusal_code = X509_STORE_CTX_get_error(store);
-        t_refusal_depth = X509_STORE_CTX_get_error_depth(store);
         t_refusal = certificate_names(X509_STORE_CTX_get0_cert(store));
-        if (t_refusal_depth > 0)
+        if (X509_STORE_CTX_get_error_depth(store) > 0)
             t_refusal += " (its issuer " + certificate_names(X509_STORE_CTX_get_current_cert(store)) + ")";
     }
     return preverified;
@@ -97,8 +101,7 @@ std::string HttpResponse::header(const std::string& lower_name) const {
 }
 
 bool is_loopback_host(const std::string& raw) {
-    std::string host = Poco::toLower(raw);
-    if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    const std::string host = unbracketed(Poco::toLower(raw));
     if (host == "localhost") return true;
     Poco::Net::IPAddress address;
     if (!Poco::Net::IPAddress::tryParse(host, address)) return false;
@@ -151,8 +154,7 @@ HttpEndpoint::HttpEndpoint(const std::string& key, const std::string& url, Endpo
         SSL_CTX* context = tls_->sslContext();
         X509_VERIFY_PARAM* param = SSL_CTX_get0_param(context);
         X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
-        std::string name = host_;
-        if (name.size() > 2 && name.front() == '[' && name.back() == ']') name = name.substr(1, name.size() - 2);
+        const std::string name = unbracketed(host_);
         Poco::Net::IPAddress address;
         const bool named = Poco::Net::IPAddress::tryParse(name, address)
                                ? X509_VERIFY_PARAM_set1_ip_asc(param, name.c_str()) == 1
