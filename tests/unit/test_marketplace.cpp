@@ -48,7 +48,7 @@ TEST_CASE("marketplace: every skip rule", "[marketplace]") {
     mapped_tenant.tenant_id = "t5";
     core::Mapping failed_action;  // a failed action maps nothing
     failed_action.psa_customer_id = "5";
-    failed_action.state = "failed";
+    failed_action.state = core::MappingState::failed;
     const auto result = mapping::compute_proposals(
         {tenant("t1a", "osa_account_id=1"), tenant("t1b", "osa_account_id=1"), tenant("t2", "osa_account_id=2"),
          tenant("t3", "osa_account_id=3", false), tenant("t4", "osa_account_id=4"), tenant("t5", "osa_account_id=5"),

@@ -26,7 +26,7 @@ Settings on() {
 
 LinkFacts link(const std::string& state, int occurrence = 1) {
     LinkFacts l;
-    l.state = state;
+    l.state = acpsa::core::parse_link_state(state);
     l.occurrence = occurrence;
     return l;
 }

@@ -1,10 +1,17 @@
 #pragma once
-/// The clearing module's work: change detection on the linked tickets (PSA contract §3.7, by date or
-/// by snapshot), the status observations, and clearing the Acronis alert when its ticket reaches the
-/// chosen status. Thread-safe: cycles never overlap; the settings routes take their own lock.
+/// The clearing engine: change detection on the linked tickets (PSA contract §3.7, by date or by
+/// snapshot), each observed row judged by the pure rules (clearing_rules.hpp), the Acronis alert
+/// cleared when its ticket reaches the chosen status, and the status recorded on the link.
+///
+/// Effects go through interfaces (the Acronis and PSA APIs, the state store, the host context).
+/// Links are written with a compare-and-set: a link the ticketing module changed meanwhile is read
+/// and judged again. Cycles never overlap; the settings routes take their own lock.
 
-#include "acpsa/core/acronis_client.hpp"
-#include "acpsa/core/psa_client.hpp"
+#include "clearing_rules.hpp"
+
+#include "acpsa/core/acronis_api.hpp"
+#include "acpsa/core/psa_api.hpp"
+#include "acpsa/core/psa_catalog.hpp"
 #include "acpsa/core/store.hpp"
 
 #include <hostsdk/context.hpp>
@@ -14,19 +21,14 @@
 
 #include <mutex>
 #include <optional>
-#include <set>
 #include <string>
 
 namespace acpsa::clearing {
 
-struct ClearingSettings {
-    bool enabled = false;
-    std::optional<std::string> status;  ///< nullopt: the default (as auto_close.status's)
-};
-
 class ClearingService {
 public:
-    ClearingService(core::Store& store, core::AcronisClient& acronis, core::PsaClient& psa, hostsdk::Context& context);
+    /// Every reference must outlive the service.
+    ClearingService(core::Store& store, core::AcronisApi& acronis, core::PsaApi& psa, hostsdk::Context& context);
 
     /// One cycle. Never throws.
     hostsdk::RunResult run_cycle();
@@ -36,23 +38,22 @@ public:
     Poco::JSON::Object::Ptr update_settings(const Poco::JSON::Object::Ptr& patch);
 
 private:
-    /// The PSA's statuses: the ticketing module's cached lists, else read now.
-    struct Statuses {
-        std::vector<std::string> all;
-        std::set<std::string> closed;  ///< lower-case
-        std::string default_close;     ///< `Fixed` when listed, else the first closed one
-    };
-    Statuses statuses(bool allow_fetch);
+    /// The PSA's statuses: the catalog the ticketing module cached, else (when `allow_fetch`) the
+    /// status list read now, else nullopt.
+    std::optional<core::PsaCatalog> catalog(bool allow_fetch);
     ClearingSettings settings() const;
-    std::string chosen_status(const ClearingSettings& s, const std::optional<Statuses>& known);
-    /// Handles one observed row; throws a transient core::UpstreamError to stop the cycle.
+    /// Reads the rows that changed since the last cycle (date mode moves `watermark`).
+    std::vector<core::TicketRow> read_rows(std::int64_t& watermark, std::int64_t& read_started);
+    /// Handles one observed row; true when it recorded a change. Throws a transient
+    /// core::UpstreamError to stop the cycle.
     bool observe(const core::TicketRow& row, const ClearingSettings& s, const std::string& chosen,
-                 std::optional<Statuses>& known);
-    std::int64_t now_ns() const;
+                 const std::optional<core::PsaCatalog>& known);
+    /// Clears the link's alert in Acronis and records the outcome; false when Acronis refused.
+    void clear_alert(core::TicketLink& link, const core::TicketRow& row, const std::map<std::string, std::string>& subjects);
 
     core::Store& store_;
-    core::AcronisClient& acronis_;
-    core::PsaClient& psa_;
+    core::AcronisApi& acronis_;
+    core::PsaApi& psa_;
     hostsdk::Context& context_;
     std::mutex settings_mutex_;
 };

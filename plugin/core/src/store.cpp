@@ -71,6 +71,10 @@ const std::vector<hostsdk::Migration> kMigrations = {
         "CREATE TABLE processed_alert_changes ("
         " alert_id TEXT NOT NULL, updated_ns INTEGER NOT NULL, PRIMARY KEY (alert_id, updated_ns))",
     },
+    // v2: a link update is a compare-and-set on `version` (ticketing and clearing both write links).
+    {
+        "ALTER TABLE ticket_links ADD COLUMN version INTEGER NOT NULL DEFAULT 0",
+    },
 };
 
 Poco::Nullable<std::string> nullable(const std::optional<std::string>& value) {
@@ -139,7 +143,7 @@ Mapping mapping_from(RecordSet& rs) {
     m.tenant_id = opt_text(rs, "tenant_id");
     m.psa_customer_name = text(rs, "psa_customer_name");
     m.tenant_name = text(rs, "tenant_name");
-    m.state = text(rs, "state");
+    m.state = parse_mapping_state(text(rs, "state"));
     m.error = opt_text(rs, "error");
     m.source = text(rs, "source");
     m.updated_ns = integer(rs, "updated_ns");
@@ -150,8 +154,8 @@ ProvisioningJob job_from(RecordSet& rs) {
     ProvisioningJob j;
     j.id = integer(rs, "job_id");
     j.psa_customer_id = text(rs, "psa_customer_id");
-    j.state = text(rs, "state");
-    j.step = text(rs, "step");
+    j.state = parse_job_state(text(rs, "state"));
+    j.step = parse_job_step(text(rs, "step"));
     j.tenant_id = opt_text(rs, "tenant_id");
     j.user_id = opt_text(rs, "user_id");
     j.login = opt_text(rs, "login");
@@ -173,8 +177,8 @@ TicketLink link_from(RecordSet& rs) {
     l.ticket_id = opt_text(rs, "ticket_id");
     l.ticket_ref = opt_text(rs, "ticket_ref");
     l.ticket_status = opt_text(rs, "ticket_status");
-    l.state = text(rs, "state");
-    l.alert_state = text(rs, "alert_state");
+    l.state = parse_link_state(text(rs, "state"));
+    l.alert_state = parse_alert_state(text(rs, "alert_state"));
     l.intent_ns = integer(rs, "intent_ns");
     l.created_ns = integer(rs, "created_ns");
     l.resolved_ns = opt_int(rs, "resolved_ns");
@@ -185,6 +189,7 @@ TicketLink link_from(RecordSet& rs) {
     l.last_change_ns = integer(rs, "last_change_ns");
     l.attempt_ns = integer(rs, "attempt_ns");
     l.create_accepted = integer(rs, "create_accepted") != 0;
+    l.version = integer(rs, "version");
     return l;
 }
 
@@ -214,10 +219,6 @@ std::string upper(const std::string& text) { return Poco::toUpper(text); }
 
 }  // namespace
 
-std::unique_lock<std::recursive_mutex> lock_links() {
-    static std::recursive_mutex mutex;
-    return std::unique_lock<std::recursive_mutex>(mutex);
-}
 
 Store::Store(Poco::Data::SessionPool& pool) : pool_(pool) {
     Session session = pool_.get();
@@ -325,7 +326,7 @@ void write_mapping(Session& session, const Mapping& m) {
                " tenant_id = excluded.tenant_id, psa_customer_name = excluded.psa_customer_name,"
                " tenant_name = excluded.tenant_name, state = excluded.state, error = excluded.error,"
                " source = excluded.source, updated_ns = excluded.updated_ns",
-        bind(m.psa_customer_id), bind(nullable(tenant)), bind(m.psa_customer_name), bind(m.tenant_name), bind(m.state),
+        bind(m.psa_customer_id), bind(nullable(tenant)), bind(m.psa_customer_name), bind(m.tenant_name), bind(std::string(to_string(m.state))),
         bind(nullable(m.error)), bind(m.source), bind(static_cast<Poco::Int64>(m.updated_ns)), now;
 }
 }  // namespace
@@ -353,14 +354,14 @@ ProvisioningJob Store::start_provisioning(const std::string& psa_customer_id, co
             bind(psa_customer_id), into(blocking), now;
         if (blocking > 0) throw StoreConflict("customer " + psa_customer_id + " is already mapped; unlink it first");
         session << "INSERT INTO provisioning_jobs(psa_customer_id, state, step, created_ns, updated_ns) VALUES(?, ?, ?, ?, ?)",
-            bind(job.psa_customer_id), bind(job.state), bind(job.step), bind(static_cast<Poco::Int64>(now_ns)),
+            bind(job.psa_customer_id), bind(std::string(to_string(job.state))), bind(std::string(to_string(job.step))), bind(static_cast<Poco::Int64>(now_ns)),
             bind(static_cast<Poco::Int64>(now_ns)), now;
         Poco::Int64 id = 0;
         session << "SELECT last_insert_rowid()", into(id), now;
         Mapping m;
         m.psa_customer_id = psa_customer_id;
         m.psa_customer_name = psa_customer_name;
-        m.state = "provisioning";
+        m.state = MappingState::provisioning;
         m.source = "provisioned";
         m.updated_ns = now_ns;
         write_mapping(session, m);
@@ -385,7 +386,7 @@ ProvisioningJob Store::create_job(const std::string& psa_customer_id, std::int64
         Session session = pool_.get();
         Poco::Data::Transaction tx(session);
         session << "INSERT INTO provisioning_jobs(psa_customer_id, state, step, created_ns, updated_ns) VALUES(?, ?, ?, ?, ?)",
-            bind(job.psa_customer_id), bind(job.state), bind(job.step), bind(static_cast<Poco::Int64>(now_ns)),
+            bind(job.psa_customer_id), bind(std::string(to_string(job.state))), bind(std::string(to_string(job.step))), bind(static_cast<Poco::Int64>(now_ns)),
             bind(static_cast<Poco::Int64>(now_ns)), now;
         Poco::Int64 id = 0;
         session << "SELECT last_insert_rowid()", into(id), now;
@@ -400,7 +401,7 @@ void Store::update_job(const ProvisioningJob& j) {
         Session session = pool_.get();
         session << "UPDATE provisioning_jobs SET state = ?, step = ?, tenant_id = ?, user_id = ?, login = ?, error = ?,"
                    " updated_ns = ? WHERE job_id = ?",
-            bind(j.state), bind(j.step), bind(nullable(j.tenant_id)), bind(nullable(j.user_id)), bind(nullable(j.login)),
+            bind(std::string(to_string(j.state))), bind(std::string(to_string(j.step))), bind(nullable(j.tenant_id)), bind(nullable(j.user_id)), bind(nullable(j.login)),
             bind(nullable(j.error)), bind(static_cast<Poco::Int64>(j.updated_ns)), bind(static_cast<Poco::Int64>(j.id)), now;
     });
 }
@@ -423,13 +424,13 @@ std::optional<ProvisioningJob> Store::running_job_for(const std::string& psa_cus
     return rows.front();
 }
 
-std::vector<ProvisioningJob> Store::jobs(const std::string& state) const {
+std::vector<ProvisioningJob> Store::jobs(std::optional<JobState> state) const {
     Session session = pool_.get();
     Statement select(session);
-    if (state.empty())
+    if (!state)
         select << "SELECT * FROM provisioning_jobs ORDER BY job_id";
     else
-        select << "SELECT * FROM provisioning_jobs WHERE state = ? ORDER BY job_id", bind(state);
+        select << "SELECT * FROM provisioning_jobs WHERE state = ? ORDER BY job_id", bind(std::string(to_string(*state)));
     return read_all<ProvisioningJob>(select, job_from);
 }
 
@@ -546,7 +547,8 @@ TicketLink Store::create_link(TicketLink l) {
                            " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     bind(l.alert_id), bind(l.occurrence), bind(l.alert_type), bind(l.tenant_id), bind(nullable(l.resource_key)),
                     bind(l.psa_customer_id), bind(nullable(l.ticket_id)), bind(nullable(l.ticket_ref)),
-                    bind(nullable(l.ticket_status)), bind(l.state), bind(l.alert_state), bind(static_cast<Poco::Int64>(l.intent_ns)),
+                    bind(nullable(l.ticket_status)), bind(std::string(to_string(l.state))), bind(std::string(to_string(l.alert_state))),
+                    bind(static_cast<Poco::Int64>(l.intent_ns)),
                     bind(static_cast<Poco::Int64>(l.created_ns)), bind(nullable(l.resolved_ns)), bind(nullable(l.closed_seen_ns)),
                     bind(nullable(l.error)), bind(l.ticket_title), bind(l.ticket_description),
                     bind(static_cast<Poco::Int64>(l.last_change_ns)), bind(static_cast<Poco::Int64>(l.attempt_ns)),
@@ -559,23 +561,31 @@ TicketLink Store::create_link(TicketLink l) {
     return l;
 }
 
-void Store::update_link(const TicketLink& original) {
+void Store::update_link(TicketLink& original) {
     TicketLink l = original;
     l.tenant_id = Poco::toLower(l.tenant_id);
     if (l.resource_key) l.resource_key = Poco::toLower(*l.resource_key);
+    std::size_t changed = 0;
     guarded("alert " + l.alert_id + " already has an open link", [&] {
         Session session = pool_.get();
-        session << "UPDATE ticket_links SET alert_type = ?, tenant_id = ?, resource_key = ?, psa_customer_id = ?, ticket_id = ?,"
-                   " ticket_ref = ?, ticket_status = ?, state = ?, alert_state = ?, intent_ns = ?, created_ns = ?, resolved_ns = ?,"
-                   " closed_seen_ns = ?, error = ?, ticket_title = ?, ticket_description = ?, last_change_ns = ?, attempt_ns = ?,"
-                   " create_accepted = ? WHERE link_id = ?",
+        Statement update(session);
+        update << "UPDATE ticket_links SET alert_type = ?, tenant_id = ?, resource_key = ?, psa_customer_id = ?, ticket_id = ?,"
+                  " ticket_ref = ?, ticket_status = ?, state = ?, alert_state = ?, intent_ns = ?, created_ns = ?, resolved_ns = ?,"
+                  " closed_seen_ns = ?, error = ?, ticket_title = ?, ticket_description = ?, last_change_ns = ?, attempt_ns = ?,"
+                  " create_accepted = ?, version = version + 1 WHERE link_id = ? AND version = ?",
             bind(l.alert_type), bind(l.tenant_id), bind(nullable(l.resource_key)), bind(l.psa_customer_id),
-            bind(nullable(l.ticket_id)), bind(nullable(l.ticket_ref)), bind(nullable(l.ticket_status)), bind(l.state),
-            bind(l.alert_state), bind(static_cast<Poco::Int64>(l.intent_ns)), bind(static_cast<Poco::Int64>(l.created_ns)),
+            bind(nullable(l.ticket_id)), bind(nullable(l.ticket_ref)), bind(nullable(l.ticket_status)),
+            bind(std::string(to_string(l.state))), bind(std::string(to_string(l.alert_state))),
+            bind(static_cast<Poco::Int64>(l.intent_ns)), bind(static_cast<Poco::Int64>(l.created_ns)),
             bind(nullable(l.resolved_ns)), bind(nullable(l.closed_seen_ns)), bind(nullable(l.error)), bind(l.ticket_title),
             bind(l.ticket_description), bind(static_cast<Poco::Int64>(l.last_change_ns)), bind(static_cast<Poco::Int64>(l.attempt_ns)),
-            bind(static_cast<int>(l.create_accepted)), bind(static_cast<Poco::Int64>(l.id)), now;
+            bind(static_cast<int>(l.create_accepted)), bind(static_cast<Poco::Int64>(l.id)),
+            bind(static_cast<Poco::Int64>(l.version));
+        changed = update.execute();
     });
+    if (changed == 0)
+        throw StaleLink("link " + std::to_string(l.id) + " of alert " + l.alert_id + " was changed by another writer");
+    ++original.version;
 }
 
 std::optional<TicketLink> Store::link(std::int64_t id) const {
@@ -637,9 +647,9 @@ std::optional<TicketLink> Store::link_for_ticket(const std::string& ticket_ref, 
 std::pair<std::vector<TicketLink>, std::size_t> Store::links(const LinkQuery& q) const {
     std::string where = " WHERE 1 = 1";
     std::vector<std::string> values;
-    if (!q.state.empty()) {
+    if (q.state) {
         where += " AND state = ?";
-        values.push_back(Poco::toLower(q.state));
+        values.push_back(to_string(*q.state));
     }
     if (!q.psa_customer_id.empty()) {
         where += " AND psa_customer_id = ?";
@@ -665,12 +675,12 @@ std::pair<std::vector<TicketLink>, std::size_t> Store::links(const LinkQuery& q)
     return {read_all<TicketLink>(select, link_from), static_cast<std::size_t>(total)};
 }
 
-std::vector<TicketLink> Store::links_in_states(const std::vector<std::string>& states) const {
+std::vector<TicketLink> Store::links_in_states(const std::vector<LinkState>& states) const {
     std::vector<TicketLink> all;
-    for (const auto& state : states) {
+    for (const auto state : states) {
         Session session = pool_.get();
         Statement select(session);
-        select << "SELECT * FROM ticket_links WHERE state = ? ORDER BY link_id", bind(state);
+        select << "SELECT * FROM ticket_links WHERE state = ? ORDER BY link_id", bind(std::string(to_string(state)));
         auto rows = read_all<TicketLink>(select, link_from);
         all.insert(all.end(), rows.begin(), rows.end());
     }

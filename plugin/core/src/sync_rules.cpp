@@ -33,10 +33,10 @@ Decision decide(bool cleared, const std::optional<LinkFacts>& latest, const Sett
         if (latest) return {Action::leave, 0, "not mapped"};
         return {Action::skip, 0, cleared ? "cleared before seen" : "not mapped"};
     }
-    if (latest && latest->state == "creating") return {Action::settle, 0, ""};
+    if (latest && latest->state == LinkState::creating) return {Action::settle, 0, ""};
 
-    const bool has_ticket = latest && (latest->state == "open" || latest->state == "resolved");
-    const bool closed = has_ticket && (latest->state == "resolved" || latest->ticket_closed);
+    const bool has_ticket = latest && (latest->state == LinkState::open || latest->state == LinkState::resolved);
+    const bool closed = has_ticket && (latest->state == LinkState::resolved || latest->ticket_closed);
 
     if (cleared) {
         if (!latest) return {Action::skip, 0, "cleared before seen"};

@@ -89,8 +89,8 @@ void MappingService::apply(const Snapshot& snapshot, bool clear_action_errors) {
         // "Mapping errors will be cleared automatically on the next list reload": a failed action
         // (no tenant linked) goes back to not mapped; failed checks are recomputed below.
         for (const auto& m : store_.mappings())
-            if (m.state == "failed" && !m.tenant_id) store_.remove_mapping(m.psa_customer_id);
-        for (auto& job : store_.jobs("failed")) {
+            if (m.state == core::MappingState::failed && !m.tenant_id) store_.remove_mapping(m.psa_customer_id);
+        for (auto& job : store_.jobs(core::JobState::failed)) {
             job.error.reset();
             store_.update_job(job);
         }
@@ -132,16 +132,16 @@ void MappingService::check_mappings(const Snapshot& snapshot) {
         if (tenant != tenants.end()) m.tenant_name = tenant->second.name;
         const std::map<std::string, std::string> subjects = {{"psa_customer_id", m.psa_customer_id},
                                                              {"tenant_id", *m.tenant_id}};
-        if (!reason.empty() && (m.state != "failed" || m.error != reason)) {
-            m.state = "failed";
+        if (!reason.empty() && (m.state != core::MappingState::failed || m.error != reason)) {
+            m.state = core::MappingState::failed;
             m.error = reason;
             m.updated_ns = now_ns();
             store_.put_mapping(m);
             record("mapping_failed", "failed", m.psa_customer_name + " → " + m.tenant_name + ": " + reason, subjects);
             context_.logger().warning("mapping of customer " + m.psa_customer_id + " to tenant " + *m.tenant_id +
                                       " failed: " + reason);
-        } else if (reason.empty() && m.state == "failed") {
-            m.state = "mapped";
+        } else if (reason.empty() && m.state == core::MappingState::failed) {
+            m.state = core::MappingState::mapped;
             m.error.reset();
             m.updated_ns = now_ns();
             store_.put_mapping(m);
@@ -156,7 +156,7 @@ namespace {
 /// The mapping's side of a customer row; `tenant` is the cached tenant, when there is one.
 void fill_from_mapping(CustomerRow& row, const core::Mapping& m, const core::Tenant* tenant) {
     if (row.name.empty()) row.name = m.psa_customer_name;
-    row.mapping = m.state;
+    row.mapping = core::to_string(m.state);
     row.tenant_id = m.tenant_id;
     row.error = m.error;
     if (m.tenant_id) row.tenant_name = tenant ? tenant->name : m.tenant_name;
@@ -223,8 +223,8 @@ CustomerRow MappingService::map(const std::string& psa_customer_id, const std::s
     if (!tenant) throw ApiError::not_found("Acronis tenant " + tenant_id + " was never seen");
     if (store_.running_job_for(psa_customer_id))
         throw ApiError::conflict("a provisioning job is running for " + customer->name);
-    if (existing && existing->state == "mapped" && existing->tenant_id == tenant_id) return row_for(psa_customer_id);
-    if (existing && (existing->state != "failed" || existing->tenant_id))
+    if (existing && existing->state == core::MappingState::mapped && existing->tenant_id == tenant_id) return row_for(psa_customer_id);
+    if (existing && (existing->state != core::MappingState::failed || existing->tenant_id))
         throw ApiError::conflict(customer->name + " is already mapped; unlink it first");
     if (auto other = store_.mapping_for_tenant(tenant_id))
         throw ApiError::conflict("tenant " + tenant->name + " is mapped to another customer (" + other->psa_customer_name + ")");
@@ -245,7 +245,7 @@ CustomerRow MappingService::map(const std::string& psa_customer_id, const std::s
         failed.psa_customer_id = psa_customer_id;
         failed.psa_customer_name = customer->name;
         failed.tenant_name = tenant->name;
-        failed.state = "failed";
+        failed.state = core::MappingState::failed;
         failed.error = "mapping to " + tenant->name + " failed: " + e.what();
         failed.updated_ns = now_ns();
         store_.put_mapping(failed);
@@ -258,7 +258,7 @@ CustomerRow MappingService::map(const std::string& psa_customer_id, const std::s
     m.tenant_id = tenant_id;
     m.psa_customer_name = customer->name;
     m.tenant_name = tenant->name;
-    m.state = "mapped";
+    m.state = core::MappingState::mapped;
     m.source = "manual";
     m.updated_ns = now_ns();
     try {
@@ -359,7 +359,7 @@ std::vector<ConfirmResult> MappingService::confirm(const std::vector<std::string
             fail("the tenant cannot be managed" + (tenant ? ": " + tenant->unmanageable_reason() : std::string()));
             continue;
         }
-        if (existing && (existing->state != "failed" || existing->tenant_id)) {
+        if (existing && (existing->state != core::MappingState::failed || existing->tenant_id)) {
             fail("the PSA customer is already mapped");
             continue;
         }
@@ -372,7 +372,7 @@ std::vector<ConfirmResult> MappingService::confirm(const std::vector<std::string
         m.tenant_id = proposal->tenant_id;
         m.psa_customer_name = proposal->psa_customer_name;
         m.tenant_name = proposal->tenant_name;
-        m.state = "mapped";
+        m.state = core::MappingState::mapped;
         m.source = "marketplace";
         m.updated_ns = now_ns();
         try {

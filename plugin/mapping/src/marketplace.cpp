@@ -23,7 +23,7 @@ MarketplaceResult compute_proposals(const std::vector<core::Tenant>& tenants, co
     }
     std::set<std::string> mapped_customers, mapped_tenants;
     for (const auto& m : mappings) {
-        if (m.state == "failed" && !m.tenant_id) continue;  // a failed action maps nothing
+        if (m.state == core::MappingState::failed && !m.tenant_id) continue;  // a failed action maps nothing
         mapped_customers.insert(m.psa_customer_id);
         if (m.tenant_id) mapped_tenants.insert(Poco::toLower(*m.tenant_id));
     }

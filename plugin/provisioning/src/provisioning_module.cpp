@@ -33,8 +33,8 @@ Object::Ptr job_json(const core::ProvisioningJob& job) {
     Object::Ptr o = new Object;
     o->set("job_id", std::to_string(job.id));
     o->set("psa_customer_id", job.psa_customer_id);
-    o->set("state", job.state);
-    o->set("step", job.step);
+    o->set("state", std::string(core::to_string(job.state)));
+    o->set("step", std::string(core::to_string(job.step)));
     o->set("tenant_id", or_null(job.tenant_id));
     o->set("user_id", or_null(job.user_id));
     o->set("error", or_null(job.error));
@@ -71,9 +71,13 @@ public:
                                return hostsdk::json_response(200, settings_view(saved));
                            }, log)});
         context.add_route({"GET", "/api/provisioning/jobs", hostsdk::guarded_handler([this](const AdminRequest& r) {
-                               const std::string state = Poco::toLower(Poco::trim(r.query_or("state")));
-                               if (!state.empty() && state != "running" && state != "done" && state != "failed")
+                               const std::string text = Poco::toLower(Poco::trim(r.query_or("state")));
+                               std::optional<core::JobState> state;
+                               try {
+                                   if (!text.empty()) state = core::parse_job_state(text);
+                               } catch (const std::runtime_error&) {
                                    throw ApiError::invalid_value("state", "state must be running, done or failed");
+                               }
                                const auto paging = hostsdk::parse_paging(r);
                                auto jobs = store_->jobs(state);
                                std::reverse(jobs.begin(), jobs.end());  // newest first

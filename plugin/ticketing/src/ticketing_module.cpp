@@ -57,9 +57,9 @@ Object::Ptr link_json(const core::TicketLink& l) {
     o->set("psa_customer_id", l.psa_customer_id);
     o->set("ticket_id", or_null(l.ticket_id));
     o->set("ticket_ref", or_null(l.ticket_ref));
-    o->set("state", l.state);
+    o->set("state", std::string(core::to_string(l.state)));
     o->set("ticket_status", or_null(l.ticket_status));
-    o->set("alert_state", l.alert_state);
+    o->set("alert_state", std::string(core::to_string(l.alert_state)));
     o->set("created_at", time_text(l.created_ns));
     o->set("resolved_at", l.resolved_ns ? Var(time_text(*l.resolved_ns)) : hostsdk::json_null());
     o->set("error", or_null(l.error));
@@ -129,9 +129,14 @@ public:
         add("GET", "/api/ticketing/links", [this](const AdminRequest& r) {
             const auto paging = hostsdk::parse_paging(r);
             core::LinkQuery q;
-            q.state = Poco::toLower(Poco::trim(r.query_or("state")));
-            if (!q.state.empty() && q.state != "creating" && q.state != "open" && q.state != "resolved" && q.state != "failed")
-                throw ApiError::invalid_value("state", "state must be creating, open, resolved or failed");
+            const std::string state = Poco::toLower(Poco::trim(r.query_or("state")));
+            if (!state.empty()) {
+                try {
+                    q.state = core::parse_link_state(state);
+                } catch (const std::runtime_error&) {
+                    throw ApiError::invalid_value("state", "state must be creating, open, resolved or failed");
+                }
+            }
             q.psa_customer_id = Poco::trim(r.query_or("psa_customer_id"));
             q.alert_id = Poco::trim(r.query_or("alert_id"));
             q.offset = paging.offset;

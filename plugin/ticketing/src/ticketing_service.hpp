@@ -1,26 +1,34 @@
 #pragma once
-/// The ticketing cycle: alerts changed since the watermark, each decided by the pure rules
-/// (core/sync_rules) and carried out exactly once (DESIGN §5): the intent is written before the
+/// The ticketing engine: alerts changed since the watermark, each decided by the pure plan
+/// (ticket_plan.hpp) and carried out exactly once (DESIGN §5): the intent is written before the
 /// create, the ticket recorded after it, intents are settled by the lookup before any new create,
 /// and the watermark moves only past alert changes durably handled.
+///
+/// Effects go through interfaces: the Acronis and PSA APIs (the HTTP clients, or fakes in unit
+/// tests), the state store and the host context (its clock and activity log). Links are written
+/// with a compare-and-set: a link the clearing module changed meanwhile is read again and decided
+/// again. Cycles never overlap (the host runs one at a time); `retry_link` may run beside one.
 
+#include "ticket_plan.hpp"
 #include "ticketing_settings.hpp"
 
-#include "acpsa/core/acronis_client.hpp"
-#include "acpsa/core/psa_client.hpp"
+#include "acpsa/core/acronis_api.hpp"
+#include "acpsa/core/psa_api.hpp"
 #include "acpsa/core/store.hpp"
-#include "acpsa/core/sync_rules.hpp"
 
 #include <hostsdk/context.hpp>
 #include <hostsdk/run_result.hpp>
 
+#include <functional>
+#include <map>
 #include <mutex>
 
 namespace acpsa::ticketing {
 
 class TicketingService {
 public:
-    TicketingService(core::Store& store, core::AcronisClient& acronis, core::PsaClient& psa, TicketingConfig& config,
+    /// Every reference must outlive the service.
+    TicketingService(core::Store& store, core::AcronisApi& acronis, core::PsaApi& psa, TicketingConfig& config,
                      hostsdk::Context& context);
 
     /// One cycle. Never throws.
@@ -36,37 +44,64 @@ private:
         std::string message;
         bool accepted = false;  ///< a create the PSA accepted without an id
     };
-    /// A create the PSA may still be making: the intent stays `creating` and is looked up later.
+    /// This alert waits (its ticket is still being settled, or its link kept changing): its change
+    /// stays unprocessed, the other alerts go on.
     struct NotYet {
         std::string message;
     };
     struct Cycle {
         TicketingSettings settings;
-        std::optional<PsaOptions> options;
+        std::optional<PsaOptions> catalog;
         std::size_t actions = 0;
     };
 
+    // ---- the cycle (ticketing_service.cpp)
+    /// Settles the intents a crash or a retry left; one the PSA may still be making waits.
+    void settle_intents(Cycle& cycle);
+    /// Handles one alert change; retried once when its link changed underneath.
     void handle(const core::Alert& alert, Cycle& cycle);
-    /// Carries out `decision`; may decide again (check_ticket, settle).
-    void act(const core::Alert& alert, core::sync::Decision decision, std::optional<core::TicketLink> link,
-             const core::Mapping& mapping, Cycle& cycle, int depth);
-    /// Resolves a `creating` link: look the ticket up (unless the intent is brand new), else create.
-    void settle(core::TicketLink& link, bool look_up_first, Cycle& cycle);
-    /// What the sync rules decide with for an alert of `alert_type`: the cycle's settings and the
-    /// type's rule (enabled only when type, category and team are all chosen).
-    core::sync::Settings rule_settings(const std::string& alert_type, bool mapped, const Cycle& cycle) const;
-    /// Writes the intent and creates the ticket. `own_ticket`: not tied to the alert's resource
-    /// (another alert's ticket is open for it and took no fold). Throws NotYet while it is pending.
-    void create(const core::Alert& alert, int occurrence, const core::Mapping& mapping, Cycle& cycle, bool own_ticket);
+    void decide_and_act(const core::Alert& alert, Cycle& cycle);
+    /// Carries out a final plan (everything but settle and check_ticket).
+    void carry_out(const core::Alert& alert, const TicketPlan& plan, std::optional<core::TicketLink>& link,
+                   const core::Mapping& mapping, Cycle& cycle);
+    void skip(const core::Alert& alert, const TicketPlan& plan, const std::optional<core::TicketLink>& link,
+              const core::Mapping& mapping);
+    PlanInput plan_input(const core::Alert& alert, const std::optional<core::TicketLink>& latest, bool mapped,
+                         bool verified_open, const Cycle& cycle) const;
+    /// The cycle's catalog, else the cached one (fetched since the cycle began), else nullopt.
+    std::optional<PsaOptions> catalog(const Cycle& cycle) const;
+
+    // ---- actions on an existing ticket (ticket_actions.cpp)
+    /// Reads the link's ticket and records what it showed; false when the read was refused.
+    bool check_ticket(core::TicketLink& link, Cycle& cycle);
+    void comment(const core::Alert& alert, core::TicketLink& link, Cycle& cycle);
+    void reopen(const core::Alert& alert, const TicketPlan& plan, core::TicketLink& link, Cycle& cycle);
+    void resolve(const core::Alert& alert, const TicketPlan& plan, core::TicketLink& link, Cycle& cycle);
+    void note_clear(const core::Alert& alert, const TicketPlan& plan, core::TicketLink& link);
+    /// Records that the alert change was acted on (its state and time) on the link.
+    void mark_acted(core::TicketLink& link, const core::Alert& alert, core::AlertState state);
     /// The link of another alert that is creating or open for the same tenant, type and resource
     /// (after settling it when a technician closed its ticket), or nullopt.
     std::optional<core::TicketLink> other_open_link_for_resource(const core::Alert& alert, Cycle& cycle);
     /// Folds a new alert into the open ticket of the same tenant, type and resource (a comment,
     /// no link of its own). False when there is none, or the comment was refused.
     bool fold(const core::Alert& alert, Cycle& cycle);
-    /// An open link whose ticket is known closed becomes resolved (from when it was first seen closed).
-    void settle_closed(core::TicketLink& link, Cycle& cycle);
-    core::sync::LinkFacts facts(const core::TicketLink& link, Cycle& cycle);
+
+    // ---- making tickets (ticket_creation.cpp)
+    /// Folds, or writes the intent and creates the ticket. Throws NotYet while it is pending.
+    void create(const core::Alert& alert, int occurrence, const core::Mapping& mapping, Cycle& cycle);
+    /// Resolves a `creating` link: look the ticket up (unless the intent is brand new), else create.
+    void settle(core::TicketLink& link, bool look_up_first, Cycle& cycle);
+    /// The lookup after create: the ticket found, or nullopt when a create may be sent. Throws
+    /// NotYet when a create may still be in the making; false in `usable` when the link failed.
+    std::optional<core::TicketRow> look_up(core::TicketLink& link, bool& usable);
+    /// Sends the create; nullopt when it was refused for good (the link is failed then).
+    std::optional<core::TicketHandle> send_create(core::TicketLink& link);
+    void record_created(core::TicketLink& link, const core::TicketHandle& handle, std::optional<std::string> status,
+                        Cycle& cycle);
+    void fail_link(core::TicketLink& link, const std::string& error, const std::string& message);
+
+    // ---- helpers
     core::TicketHandle handle_of(const core::TicketLink& link) const;
     std::string customer_name(const std::string& psa_customer_id) const;
     std::string tenant_name(const std::string& tenant_id) const;
@@ -74,13 +109,12 @@ private:
                 std::map<std::string, std::string> subjects);
     std::map<std::string, std::string> subjects_of(const core::TicketLink& link) const;
     /// Runs a PSA call; transient failures become Transient, permanent ones are returned.
-    template <class Fn>
-    std::optional<std::string> upstream(Fn fn);
+    std::optional<std::string> upstream(const std::function<void()>& call);
     std::int64_t now_ns() const;
 
     core::Store& store_;
-    core::AcronisClient& acronis_;
-    core::PsaClient& psa_;
+    core::AcronisApi& acronis_;
+    core::PsaApi& psa_;
     TicketingConfig& config_;
     hostsdk::Context& context_;
     std::mutex retry_mutex_;

@@ -1,6 +1,8 @@
 #include "ticketing_settings.hpp"
 
+#include "acpsa/core/errors.hpp"
 #include "acpsa/core/alert_types.hpp"
+#include "acpsa/core/cycle.hpp"
 #include "acpsa/core/json_read.hpp"
 
 #include <hostsdk/admin_json.hpp>
@@ -21,22 +23,7 @@ using Poco::JSON::Object;
 namespace {
 
 const char* kSettings = "ticketing";
-const char* kOptions = "ticketing.psa_options";
 const char* kTypes = "ticketing.alert_types";
-
-Array::Ptr to_array(const std::vector<std::string>& items) {
-    Array::Ptr array = new Array;
-    for (const auto& item : items) array->add(item);
-    return array;
-}
-
-std::vector<std::string> from_array(const Var& value) {
-    std::vector<std::string> items;
-    if (value.type() != typeid(Array::Ptr)) return items;
-    auto array = value.extract<Array::Ptr>();
-    for (std::size_t i = 0; i < array->size(); ++i) items.push_back(array->getElement<std::string>(static_cast<unsigned>(i)));
-    return items;
-}
 
 bool boolean_field(const Object::Ptr& object, const std::string& key, const std::string& field) {
     const auto value = object->get(key);
@@ -58,86 +45,15 @@ Object::Ptr nested(const Object::Ptr& patch, const std::string& key) {
 
 }  // namespace
 
-std::optional<std::string> PsaOptions::spelled(const std::vector<std::string>& list, const std::string& name) {
-    for (const auto& item : list)
-        if (Poco::icompare(Poco::trim(item), Poco::trim(name)) == 0) return item;
-    return std::nullopt;
-}
-
-std::optional<std::string> PsaOptions::status(const std::string& name) const {
-    for (const auto& s : statuses)
-        if (Poco::icompare(Poco::trim(s.name), Poco::trim(name)) == 0) return s.name;
-    return std::nullopt;
-}
-
-bool PsaOptions::is_closed(const std::string& name) const {
-    for (const auto& s : statuses)
-        if (Poco::icompare(s.name, name) == 0) return s.closed;
-    return false;
-}
-
-std::string PsaOptions::default_status() const {
-    for (const auto& s : statuses)
-        if (s.is_default) return s.name;
-    return "New";
-}
-
-Object::Ptr PsaOptions::lists_json() const {
-    Object::Ptr root = new Object;
-    root->set("types", to_array(types));
-    root->set("teams", to_array(teams));
-    Object::Ptr by_type = new Object;
-    for (const auto& [type, list] : categories) by_type->set(type, to_array(list));
-    root->set("categories", by_type);
-    Array::Ptr status_items = new Array;
-    for (const auto& s : statuses) {
-        Object::Ptr item = new Object;
-        item->set("name", s.name);
-        item->set("closed", s.closed);
-        item->set("default", s.is_default);
-        status_items->add(item);
-    }
-    root->set("statuses", status_items);
-    return root;
-}
-
-std::string PsaOptions::default_close_status() const {
-    if (auto fixed = status("Fixed")) return *fixed;
-    for (const auto& s : statuses)
-        if (s.closed) return s.name;
-    return "Fixed";
-}
-
-TicketingConfig::TicketingConfig(core::Store& store, core::PsaClient& psa, core::AcronisClient& acronis,
+TicketingConfig::TicketingConfig(core::Store& store, core::PsaApi& psa, core::AcronisApi& acronis,
                                  const hostsdk::Clock& clock, std::chrono::seconds ttl)
     : store_(store), psa_(psa), acronis_(acronis), clock_(clock), ttl_(ttl) {}
 
-std::int64_t TicketingConfig::now_ns() const {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(clock_.now().time_since_epoch()).count();
-}
+std::int64_t TicketingConfig::now_ns() const { return core::now_ns(clock_); }
 
-std::optional<PsaOptions> TicketingConfig::cached_options() const {
-    auto stored = store_.settings(kOptions);
-    if (!stored->has("fetched_ns")) return std::nullopt;
-    PsaOptions o;
-    o.fetched_ns = stored->getValue<std::int64_t>("fetched_ns");
-    o.types = from_array(stored->get("types"));
-    o.teams = from_array(stored->get("teams"));
-    if (auto categories = stored->getObject("categories"))
-        for (const auto& [type, list] : *categories) o.categories[type] = from_array(list);
-    if (auto statuses = stored->getArray("statuses"))
-        for (std::size_t i = 0; i < statuses->size(); ++i) {
-            auto s = statuses->getObject(static_cast<unsigned>(i));
-            o.statuses.push_back({s->getValue<std::string>("name"), s->getValue<bool>("closed"), s->getValue<bool>("default")});
-        }
-    return o;
-}
+std::optional<PsaOptions> TicketingConfig::cached_options() const { return core::load_psa_catalog(store_); }
 
-void TicketingConfig::save_options(const PsaOptions& o) {
-    Object::Ptr stored = o.lists_json();
-    stored->set("fetched_ns", o.fetched_ns);
-    store_.put_settings(kOptions, stored);
-}
+void TicketingConfig::save_options(const PsaOptions& o) { core::save_psa_catalog(store_, o); }
 
 PsaOptions TicketingConfig::options(bool allow_refresh) {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -181,13 +97,11 @@ TicketingSettings TicketingConfig::settings() const {
 }
 
 std::string TicketingConfig::close_status(const TicketingSettings& s, const std::optional<PsaOptions>& o) const {
-    if (s.close_status) return *s.close_status;
-    return o ? o->default_close_status() : "Fixed";
+    return core::effective_close_status(s.close_status, o);
 }
 
 std::string TicketingConfig::reopen_status(const TicketingSettings& s, const std::optional<PsaOptions>& o) const {
-    if (s.reopen_status) return *s.reopen_status;
-    return o ? o->default_status() : "New";
+    return core::effective_reopen_status(s.reopen_status, o);
 }
 
 Object::Ptr TicketingConfig::settings_view() {

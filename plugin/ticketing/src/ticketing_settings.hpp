@@ -2,8 +2,9 @@
 /// The Ticket creation settings, the PSA's lookup lists (cached), and the alert rules: what the
 /// admin routes read and change and what the cycle decides with. Thread-safe.
 
-#include "acpsa/core/acronis_client.hpp"
-#include "acpsa/core/psa_client.hpp"
+#include "acpsa/core/acronis_api.hpp"
+#include "acpsa/core/psa_catalog.hpp"
+#include "acpsa/core/psa_api.hpp"
 #include "acpsa/core/store.hpp"
 
 #include <hostsdk/clock.hpp>
@@ -18,33 +19,9 @@
 
 namespace acpsa::ticketing {
 
-struct StatusOption {
-    std::string name;
-    bool closed = false;
-    bool is_default = false;
-};
-
-/// The PSA's Type / Category / Team / Status lists.
-struct PsaOptions {
-    std::int64_t fetched_ns = 0;
-    bool stale = false;
-    std::vector<std::string> types;
-    std::map<std::string, std::vector<std::string>> categories;  ///< by type
-    std::vector<std::string> teams;
-    std::vector<StatusOption> statuses;
-
-    /// The PSA's spelling of `name` in `list` (trimmed, case-insensitive), or nullopt.
-    static std::optional<std::string> spelled(const std::vector<std::string>& list, const std::string& name);
-    std::optional<std::string> status(const std::string& name) const;
-    /// Closed statuses, and the default status.
-    bool is_closed(const std::string& status) const;
-    std::string default_status() const;
-    /// `Fixed` when listed, else the first closed status, else `Fixed`.
-    std::string default_close_status() const;
-    /// The four lists as JSON (`types`, `categories` by type, `teams`, `statuses` with
-    /// `name`/`closed`/`default`): the shape both the state store and the admin API use.
-    Poco::JSON::Object::Ptr lists_json() const;
-};
+/// The PSA's lists, shared with the clearing module (core/psa_catalog.hpp).
+using PsaOptions = core::PsaCatalog;
+using StatusOption = core::StatusOption;
 
 struct TicketingSettings {
     bool ticket_creation = false;
@@ -63,7 +40,7 @@ struct AlertTypeRow {
 class TicketingConfig {
 public:
     /// `ttl`: how long the PSA lists (and the Acronis type list) are cached.
-    TicketingConfig(core::Store& store, core::PsaClient& psa, core::AcronisClient& acronis, const hostsdk::Clock& clock,
+    TicketingConfig(core::Store& store, core::PsaApi& psa, core::AcronisApi& acronis, const hostsdk::Clock& clock,
                     std::chrono::seconds ttl);
 
     /// The PSA lists: fresh when the cache is older than the TTL and the PSA answers, else the
@@ -93,8 +70,8 @@ private:
     void save_options(const PsaOptions& options);
 
     core::Store& store_;
-    core::PsaClient& psa_;
-    core::AcronisClient& acronis_;
+    core::PsaApi& psa_;
+    core::AcronisApi& acronis_;
     const hostsdk::Clock& clock_;
     std::chrono::seconds ttl_;
     std::mutex mutex_;

@@ -2,6 +2,7 @@
 /// The Acronis Cyber Cloud client (docs/acronis-api.md): token handling, paging, retries and the
 /// operations the integration needs.
 
+#include "acpsa/core/acronis_api.hpp"
 #include "acpsa/core/acronis_settings.hpp"
 #include "acpsa/core/acronis_types.hpp"
 #include "acpsa/core/errors.hpp"
@@ -22,17 +23,11 @@
 
 namespace acpsa::core {
 
-/// Alerts changed since a watermark (§5.6), de-duplicated, and the watermark to store once they
-/// are all handled.
-struct AlertPoll {
-    std::vector<Alert> alerts;  ///< ascending by updatedAt
-    std::int64_t watermark_ns = 0;
-};
 
 /// Thread-safe: calls from several threads share the token and the connection pool.
 /// Every operation throws UpstreamError (or a subclass) on failure; see each for the specifics.
 /// The client secret and tokens never appear in a log line or an error.
-class AcronisClient {
+class AcronisClient final : public AcronisApi {
 public:
     /// `clock` and `log` must outlive the client. `sleeper` waits between retries.
     AcronisClient(AcronisSettings settings, const hostsdk::Clock& clock, Poco::Logger& log,
@@ -41,7 +36,7 @@ public:
     /// Replaces the retry waiter (e.g. one that a stop token interrupts).
     void set_sleeper(Sleeper sleeper);
 
-    const AcronisSettings& settings() const noexcept { return settings_; }
+    const AcronisSettings& settings() const noexcept override { return settings_; }
 
     /// The partner tenant: `partner_tenant_id`, else read once from GET /api/2/clients/{client_id}
     /// (not counted as API traffic) and cached for the life of the client.
@@ -49,40 +44,40 @@ public:
 
     /// Customer tenants under the partner (`children` or `subtree` listing), all pages; deleted
     /// ones left out.
-    std::vector<Tenant> list_customer_tenants();
+    std::vector<Tenant> list_customer_tenants() override;
     /// Every tenant directly under the partner, of every kind, deleted ones included.
     std::vector<Tenant> list_partner_children();
-    Tenant get_tenant(const std::string& tenant_id);
+    Tenant get_tenant(const std::string& tenant_id) override;
     /// Creates a customer tenant under the partner (or `parent_id`). Throws OutcomeUnknownError
     /// when the answer was lost: look for the tag (`find_tenant_by_tag`) before trying again.
-    Tenant create_tenant(const NewTenant& tenant);
+    Tenant create_tenant(const NewTenant& tenant) override;
     /// The partner's child tenant carrying `internal_tag`, if any.
-    std::optional<Tenant> find_tenant_by_tag(const std::string& internal_tag);
-    void set_tenant_mfa(const std::string& tenant_id, bool enabled);
+    std::optional<Tenant> find_tenant_by_tag(const std::string& internal_tag) override;
+    void set_tenant_mfa(const std::string& tenant_id, bool enabled) override;
 
-    LoginCheck check_login(const std::string& login);
+    LoginCheck check_login(const std::string& login) override;
     /// Throws OutcomeUnknownError when the answer was lost: look for the login before retrying.
-    User create_user(const std::string& tenant_id, const std::string& login, const AcronisContact& contact);
-    std::vector<std::string> list_tenant_users(const std::string& tenant_id);
-    User get_user(const std::string& user_id);
+    User create_user(const std::string& tenant_id, const std::string& login, const AcronisContact& contact) override;
+    std::vector<std::string> list_tenant_users(const std::string& tenant_id) override;
+    User get_user(const std::string& user_id) override;
     /// Makes the user company administrator of `tenant_id` (replaces its access policies).
-    void grant_company_admin(const std::string& user_id, const std::string& tenant_id);
+    void grant_company_admin(const std::string& user_id, const std::string& tenant_id) override;
     /// Throws OutcomeUnknownError when the answer was lost.
-    void send_activation_email(const std::string& user_id);
-    void set_password(const std::string& user_id, const std::string& password);
+    void send_activation_email(const std::string& user_id) override;
+    void set_password(const std::string& user_id, const std::string& password) override;
 
     /// Alerts with updatedAt after `watermark_ns` minus the overlap, dismissed ones included, all
     /// pages; pairs (id, updatedAt) for which `already_processed` says true are left out.
     AlertPoll alerts_changed_since(std::int64_t watermark_ns,
-                                   const std::function<bool(const std::string&, std::int64_t)>& already_processed);
+                                   const std::function<bool(const std::string&, std::int64_t)>& already_processed) override;
     /// The watermark of a first run, such that the first read starts `initial_lookback_s` before now.
-    std::int64_t first_watermark_ns() const;
-    std::vector<AlertType> list_alert_types();
+    std::int64_t first_watermark_ns() const override;
+    std::vector<AlertType> list_alert_types() override;
     /// Dismisses (clears) an alert. True when dismissed now, false when it was already gone (404).
-    bool dismiss_alert(const std::string& alert_id);
+    bool dismiss_alert(const std::string& alert_id) override;
 
     /// Requests sent, token calls and the partner lookup excluded.
-    std::uint64_t api_calls() const noexcept { return api_calls_.load(); }
+    std::uint64_t api_calls() const noexcept override { return api_calls_.load(); }
 
 private:
     enum class Safety { idempotent, not_idempotent };

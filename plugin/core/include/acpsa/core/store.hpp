@@ -10,12 +10,12 @@
 
 #include "acpsa/core/acronis_types.hpp"
 #include "acpsa/core/psa_types.hpp"
+#include "acpsa/core/states.hpp"
 
 #include <Poco/Data/SessionPool.h>
 #include <Poco/JSON/Object.h>
 
 #include <cstdint>
-#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -29,25 +29,31 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-/// A customer mapping. `state`: `mapped`, `provisioning` or `failed`.
+/// A link update refused because the link changed since it was read (another module wrote it):
+/// read it again and decide again. Nothing was written.
+class StaleLink : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// A customer mapping.
 struct Mapping {
     std::string psa_customer_id;
     std::optional<std::string> tenant_id;
     std::string psa_customer_name;  ///< last known, so a customer gone from the PSA stays listed
     std::string tenant_name;        ///< last known
-    std::string state = "mapped";
+    MappingState state = MappingState::mapped;
     std::optional<std::string> error;
     std::string source = "manual";  ///< manual | marketplace | provisioned
     std::int64_t updated_ns = 0;
 };
 
-/// A "map to new" job. `state`: running, done, failed. `step` is the next step to run (the last
-/// one tried when failed).
+/// A "map to new" job. `step` is the next step to run (the last one tried when failed).
 struct ProvisioningJob {
     std::int64_t id = 0;
     std::string psa_customer_id;
-    std::string state = "running";
-    std::string step = "check_login";
+    JobState state = JobState::running;
+    JobStep step = JobStep::check_login;
     std::optional<std::string> tenant_id, user_id, login, error;
     std::int64_t created_ns = 0, updated_ns = 0;
 };
@@ -67,7 +73,7 @@ struct AlertRule {
     std::optional<std::string> ticket_type, ticket_category, team;
 };
 
-/// An alert occurrence and its ticket. `state`: creating, open, resolved, failed.
+/// An alert occurrence and its ticket.
 struct TicketLink {
     std::int64_t id = 0;
     std::string alert_id;  ///< upper-case
@@ -77,8 +83,8 @@ struct TicketLink {
     std::optional<std::string> resource_key;  ///< tenant-scoped resource, when the alert names one
     std::string psa_customer_id;
     std::optional<std::string> ticket_id, ticket_ref, ticket_status;
-    std::string state = "creating";
-    std::string alert_state = "active";  ///< active | cleared
+    LinkState state = LinkState::creating;
+    AlertState alert_state = AlertState::active;
     std::int64_t intent_ns = 0;
     std::int64_t created_ns = 0;
     std::optional<std::int64_t> resolved_ns;     ///< resolved by the integration or first seen closed
@@ -93,18 +99,16 @@ struct TicketLink {
     std::int64_t attempt_ns = 0;
     /// The PSA answered a create with 2xx but no id: the ticket exists, only ever look it up.
     bool create_accepted = false;
+    /// Bumped by every update: an update names the version it read (compare-and-set).
+    std::int64_t version = 0;
 };
 
 /// Filters of the links listing; empty / nullopt = any.
 struct LinkQuery {
-    std::string state, psa_customer_id, alert_id;
+    std::optional<LinkState> state;
+    std::string psa_customer_id, alert_id;
     std::size_t offset = 0, limit = 100;
 };
-
-/// Held by a module while it reads a link, acts on it and writes it back, so that the ticketing
-/// and clearing modules (separate threads, one process, one copy of this library) never write a
-/// link from a stale copy. Recursive: a holder may take it again.
-std::unique_lock<std::recursive_mutex> lock_links();
 
 class Store {
 public:
@@ -139,8 +143,8 @@ public:
     void update_job(const ProvisioningJob& job);
     std::optional<ProvisioningJob> job(std::int64_t id) const;
     std::optional<ProvisioningJob> running_job_for(const std::string& psa_customer_id) const;
-    /// Oldest first; `state` empty = every job.
-    std::vector<ProvisioningJob> jobs(const std::string& state = {}) const;
+    /// Oldest first; nullopt = every job.
+    std::vector<ProvisioningJob> jobs(std::optional<JobState> state = std::nullopt) const;
 
     // ---- marketplace
     void replace_proposals(const std::vector<MarketplaceProposal>& proposals, const std::vector<MarketplaceSkip>& skipped);
@@ -160,8 +164,11 @@ public:
     //      open per tenant + type + resource when the resource is known)
     /// Writes the intent (state `creating`) and returns it with its id. Throws StoreConflict.
     TicketLink create_link(TicketLink link);
-    /// Saves every field of an existing link. Throws StoreConflict.
-    void update_link(const TicketLink& link);
+    /// Saves every field of an existing link if it is still at `link.version` (then bumps
+    /// `link.version`). Throws StaleLink when another writer changed it since it was read (the
+    /// ticketing and clearing modules write links from their own threads, without a shared lock),
+    /// StoreConflict when a uniqueness rule refuses it.
+    void update_link(TicketLink& link);
     std::optional<TicketLink> link(std::int64_t id) const;
     /// The link in state creating or open for the alert, if any.
     std::optional<TicketLink> open_link_for_alert(const std::string& alert_id) const;
@@ -173,7 +180,7 @@ public:
     std::optional<TicketLink> link_for_ticket(const std::string& ticket_ref, const std::string& ticket_id) const;
     /// Newest first, and the count of all matching.
     std::pair<std::vector<TicketLink>, std::size_t> links(const LinkQuery& query) const;
-    std::vector<TicketLink> links_in_states(const std::vector<std::string>& states) const;
+    std::vector<TicketLink> links_in_states(const std::vector<LinkState>& states) const;
 
     // ---- ticket status observations
     void record_ticket_status(std::int64_t link_id, const std::string& status, bool closed, std::int64_t observed_ns);

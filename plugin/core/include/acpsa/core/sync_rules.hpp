@@ -2,6 +2,8 @@
 /// The ticketing decisions as pure functions: given an alert change, the alert's latest link, the
 /// settings and the time, what to do. No I/O, so every row of the decision table is a unit test.
 
+#include "acpsa/core/states.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -24,7 +26,7 @@ const char* to_string(Action action) noexcept;
 
 /// What is known of the alert's latest link (highest occurrence).
 struct LinkFacts {
-    std::string state;  ///< creating | open | resolved | failed
+    LinkState state = LinkState::open;
     int occurrence = 1;
     /// The ticket is known to be closed: a closed status was seen, or the integration resolved it.
     bool ticket_closed = false;
