@@ -25,11 +25,7 @@ namespace {
 
 const char* kService = "acronis";
 
-std::string encode(const std::string& value) {
-    std::string out;
-    Poco::URI::encode(value, "!#$&'()*+,/:;=?@[]\"%<>{}|^` ", out);
-    return out;
-}
+std::string encode(const std::string& value) { return percent_encode(value); }
 
 std::string basic_auth(const std::string& user, const std::string& password) {
     std::ostringstream out;

@@ -100,6 +100,12 @@ std::string HttpResponse::header(const std::string& lower_name) const {
     return it == headers.end() ? std::string() : it->second;
 }
 
+std::string percent_encode(const std::string& value) {
+    std::string out;
+    Poco::URI::encode(value, "!#$&'()*+,/:;=?@[]\"%<>{}|^` ", out);
+    return out;
+}
+
 bool is_loopback_host(const std::string& raw) {
     const std::string host = unbracketed(Poco::toLower(raw));
     if (host == "localhost") return true;

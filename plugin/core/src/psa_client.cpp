@@ -24,12 +24,7 @@ namespace {
 
 const char* kService = "psa";
 
-std::string encode(const std::string& value) {
-    std::string out;
-    // RFC 3986: only unreserved characters stay literal.
-    Poco::URI::encode(value, "!#$&'()*+,/:;=?@[]\"%<>{}|^` ", out);
-    return out;
-}
+std::string encode(const std::string& value) { return percent_encode(value); }
 
 std::string lower_trim(const std::string& text) { return Poco::toLower(Poco::trim(text)); }
 

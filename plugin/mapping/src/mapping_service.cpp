@@ -1,5 +1,7 @@
 #include "mapping_service.hpp"
 
+#include "acpsa/core/cycle.hpp"
+
 #include "acpsa/core/json_read.hpp"
 
 #include <Poco/JSON/Array.h>
@@ -27,13 +29,11 @@ std::map<std::string, core::Tenant> by_id(const std::vector<core::Tenant>& tenan
 
 }  // namespace
 
-MappingService::MappingService(core::Store& store, core::AcronisClient& acronis, core::PsaClient& psa,
+MappingService::MappingService(core::Store& store, core::AcronisApi& acronis, core::PsaApi& psa,
                                hostsdk::Context& context)
     : store_(store), acronis_(acronis), psa_(psa), context_(context) {}
 
-std::int64_t MappingService::now_ns() const {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(context_.clock().now().time_since_epoch()).count();
-}
+std::int64_t MappingService::now_ns() const { return core::now_ns(context_.clock()); }
 
 void MappingService::record(const std::string& action, const std::string& outcome, const std::string& message,
                             std::map<std::string, std::string> subjects) {
@@ -50,28 +50,17 @@ MappingService::Snapshot MappingService::fetch() {
 }
 
 hostsdk::RunResult MappingService::run_cycle() {
-    const auto acronis_before = acronis_.api_calls();
-    const auto psa_before = psa_.api_calls();
-    auto calls = [&] { return (acronis_.api_calls() - acronis_before) + (psa_.api_calls() - psa_before); };
-    try {
+    return core::run_guarded_cycle("mapping", acronis_, psa_, [&](core::CycleProgress& progress, const core::CycleCalls& calls) {
         const Snapshot snapshot = fetch();
         std::lock_guard<std::mutex> lock(mutex_);
         apply(snapshot, false);
         const auto proposals = store_.proposals().size();
+        progress.items = snapshot.customers.size();
         return hostsdk::RunResult::make_ok(std::to_string(snapshot.customers.size()) + " customers, " +
                                                std::to_string(snapshot.tenants.size()) + " tenants, " +
                                                std::to_string(proposals) + " marketplace proposals",
                                            snapshot.customers.size(), calls());
-    } catch (const core::StoppedError&) {
-        return hostsdk::RunResult::make_retry("stopped", 0, calls());
-    } catch (const core::AuthenticationError& e) {
-        return hostsdk::RunResult::make_failed(e.what(), 0, calls());
-    } catch (const core::UpstreamError& e) {
-        return e.transient() ? hostsdk::RunResult::make_retry(e.what(), 0, calls())
-                             : hostsdk::RunResult::make_failed(e.what(), 0, calls());
-    } catch (const std::exception& e) {
-        return hostsdk::RunResult::make_failed(std::string("mapping cycle failed: ") + e.what(), 0, calls());
-    }
+    });
 }
 
 void MappingService::reload() {

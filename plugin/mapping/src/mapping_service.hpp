@@ -44,7 +44,7 @@ struct ConnectionCheck {
 class MappingService {
 public:
     /// Every reference must outlive the service.
-    MappingService(core::Store& store, core::AcronisClient& acronis, core::PsaClient& psa, hostsdk::Context& context);
+    MappingService(core::Store& store, core::AcronisApi& acronis, core::PsaApi& psa, hostsdk::Context& context);
 
     /// One cycle: refresh both sides, check the mappings, recompute the proposals. Never throws.
     hostsdk::RunResult run_cycle();
@@ -93,8 +93,8 @@ private:
     CustomerRow row_for(const std::string& psa_customer_id) const;
 
     core::Store& store_;
-    core::AcronisClient& acronis_;
-    core::PsaClient& psa_;
+    core::AcronisApi& acronis_;
+    core::PsaApi& psa_;
     hostsdk::Context& context_;
     mutable std::mutex mutex_;
 };

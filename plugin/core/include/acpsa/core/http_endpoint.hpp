@@ -107,6 +107,10 @@ private:
 };
 
 /// True for `localhost`, `127.0.0.0/8` and `::1` (with or without brackets).
+/// `value` percent-encoded for a query parameter or a path segment: only RFC 3986 unreserved
+/// characters stay literal (Poco::URI::encode with every reserved character named).
+std::string percent_encode(const std::string& value);
+
 bool is_loopback_host(const std::string& host);
 
 /// A base URL taken apart.
