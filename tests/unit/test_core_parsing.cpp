@@ -81,6 +81,20 @@ TEST_CASE("timestamps: 0 to 9 fractional digits to exact nanoseconds", "[core][t
     CHECK(format_local_seconds(base + 999, 120) == "2024-05-01T12:00:15");
 }
 
+TEST_CASE("retry rule: the server's Retry-After wins, capped; else the jittered backoff", "[core][retry]") {
+    RetrySettings s{5, std::chrono::milliseconds(1000), std::chrono::seconds(3)};
+    const auto now = std::chrono::system_clock::time_point(std::chrono::seconds(1445412480));
+    CHECK(retry_delay(s, 1, "2", now) == std::chrono::milliseconds(2000));
+    CHECK(retry_delay(s, 1, "120", now) == std::chrono::milliseconds(3000));  // never past max_delay
+    CHECK(retry_delay(s, 1, "Wed, 21 Oct 2015 07:28:01 GMT", now) == std::chrono::milliseconds(1000));
+    for (int i = 0; i < 50; ++i) {
+        const auto second = retry_delay(s, 2, "", now);  // backoff 2000 ms, jitter [0.5, 1]
+        CHECK(second >= std::chrono::milliseconds(1000));
+        CHECK(second <= std::chrono::milliseconds(2000));
+        CHECK(retry_delay(s, 2, "soon", now) <= std::chrono::milliseconds(2000));  // unreadable: the backoff
+    }
+}
+
 TEST_CASE("retry timing: doubling, cap, jitter, Retry-After in seconds or as a date", "[core][retry]") {
     RetrySettings s{5, std::chrono::milliseconds(1000), std::chrono::seconds(3)};
     CHECK(backoff_delay(s, 1, 1.0) == std::chrono::milliseconds(1000));

@@ -11,7 +11,6 @@
 #include <Poco/URI.h>
 
 #include <algorithm>
-#include <random>
 #include <set>
 #include <sstream>
 
@@ -214,7 +213,7 @@ std::string AcronisClient::bearer_token(bool force_refresh) {
         } catch (const std::runtime_error& e) {  // NotSentError, NoAnswerError: safe to repeat
             if (attempt >= settings_.retry.max_attempts)
                 throw UpstreamError(kService, call_name, 0, "", e.what(), true);
-            if (!sleeper_(backoff_delay(settings_.retry, attempt, 0.75))) throw StoppedError();
+            if (!sleeper_(retry_delay(settings_.retry, attempt, "", clock_.now()))) throw StoppedError();
             continue;
         }
         if (response.status == 200) {
@@ -238,20 +237,13 @@ std::string AcronisClient::bearer_token(bool force_refresh) {
         const bool transient = response.status == 429 || response.status >= 500;
         if (!transient || attempt >= settings_.retry.max_attempts)
             throw UpstreamError(kService, call_name, response.status, code, message, transient);
-        auto wait = parse_retry_after(response.header("retry-after"), clock_.now())
-                        .value_or(backoff_delay(settings_.retry, attempt, 0.75));
-        if (!sleeper_(std::min(wait, std::chrono::milliseconds(settings_.retry.max_delay)))) throw StoppedError();
+        if (!sleeper_(retry_delay(settings_.retry, attempt, response.header("retry-after"), clock_.now())))
+            throw StoppedError();
     }
 }
 
 bool AcronisClient::wait_before_retry(int attempt, const HttpResponse* response) {
-    static thread_local std::mt19937 random(std::random_device{}());
-    std::uniform_real_distribution<double> jitter(0.5, 1.0);
-    std::chrono::milliseconds wait = backoff_delay(settings_.retry, attempt, jitter(random));
-    if (response) {
-        if (auto after = parse_retry_after(response->header("retry-after"), clock_.now()))
-            wait = std::min(*after, std::chrono::milliseconds(settings_.retry.max_delay));
-    }
+    const auto wait = retry_delay(settings_.retry, attempt, response ? response->header("retry-after") : std::string(), clock_.now());
     Sleeper sleeper;
     {
         std::lock_guard<std::mutex> lock(mutex_);

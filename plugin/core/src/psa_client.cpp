@@ -11,7 +11,6 @@
 #include <Poco/URI.h>
 
 #include <algorithm>
-#include <random>
 #include <set>
 
 namespace acpsa::core {
@@ -146,8 +145,6 @@ std::string PsaClient::address(const TicketHandle& ticket) const {
 HttpResponse PsaClient::call(const std::string& method, const std::string& path, const std::string& query,
                              const std::optional<std::string>& json_body, Safety safety) {
     const std::string name = call_name(method, path);
-    static thread_local std::mt19937 random(std::random_device{}());
-    std::uniform_real_distribution<double> jitter(0.5, 1.0);
     for (int attempt = 1;; ++attempt) {
         HttpRequest request;
         request.method = method;
@@ -160,7 +157,7 @@ HttpResponse PsaClient::call(const std::string& method, const std::string& path,
         request.fresh_connection = safety == Safety::not_idempotent;
         ++api_calls_;
         HttpResponse response;
-        std::chrono::milliseconds delay = backoff_delay(settings_.retry, attempt, jitter(random));
+        const std::chrono::milliseconds delay = retry_delay(settings_.retry, attempt, "", clock_.now());
         try {
             response = endpoint_.send(request);
         } catch (const CertificateRefusedError& e) {
@@ -191,10 +188,8 @@ HttpResponse PsaClient::call(const std::string& method, const std::string& path,
         }
         if (response.status == 429 || response.status >= 500) {
             if (attempt >= settings_.retry.max_attempts) throw UpstreamError(kService, name, response.status, "", message, true);
-            if (auto after = parse_retry_after(response.header("retry-after"), clock_.now()))
-                delay = std::min(*after, std::chrono::milliseconds(settings_.retry.max_delay));
             log_.warning("psa: " + name + " answered " + std::to_string(response.status) + ", retrying");
-            if (!wait(delay)) throw StoppedError();
+            if (!wait(retry_delay(settings_.retry, attempt, response.header("retry-after"), clock_.now()))) throw StoppedError();
             continue;
         }
         throw UpstreamError(kService, name, response.status, "", message, false);

@@ -7,6 +7,7 @@
 #include <Poco/String.h>
 
 #include <algorithm>
+#include <random>
 #include <thread>
 
 namespace acpsa::core {
@@ -39,6 +40,15 @@ std::optional<std::chrono::milliseconds> parse_retry_after(const std::string& ra
     const auto now_us = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
     const Poco::Int64 until_us = when.timestamp().epochMicroseconds() - now_us;
     return std::chrono::milliseconds(std::max<Poco::Int64>(0, until_us / 1000));
+}
+
+std::chrono::milliseconds retry_delay(const RetrySettings& settings, int attempt, const std::string& retry_after,
+                                      std::chrono::system_clock::time_point now) {
+    const auto cap = std::chrono::duration_cast<std::chrono::milliseconds>(settings.max_delay);
+    if (auto after = parse_retry_after(retry_after, now)) return std::min(*after, cap);
+    static thread_local std::mt19937 random(std::random_device{}());
+    std::uniform_real_distribution<double> jitter(0.5, 1.0);
+    return backoff_delay(settings, attempt, jitter(random));
 }
 
 Sleeper plain_sleeper() {

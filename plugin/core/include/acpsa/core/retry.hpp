@@ -24,6 +24,13 @@ std::chrono::milliseconds backoff_delay(const RetrySettings& settings, int attem
 std::optional<std::chrono::milliseconds> parse_retry_after(const std::string& value,
                                                            std::chrono::system_clock::time_point now);
 
+/// The one retry rule of both clients and the token call: the wait before the attempt that follows
+/// failed attempt `attempt` (1-based) is the server's `Retry-After` when it sent a readable one,
+/// else the jittered backoff (`backoff_delay` with a random jitter in [0.5, 1.0]); either way at
+/// most `max_delay`. `retry_after` is the header's value ("" when absent). Thread-safe.
+std::chrono::milliseconds retry_delay(const RetrySettings& settings, int attempt, const std::string& retry_after,
+                                      std::chrono::system_clock::time_point now);
+
 /// Waits `delay`; returns false when the wait was cut short by a stop request. Injected so that
 /// modules pass their stop token and tests record the waits instead of sleeping.
 using Sleeper = std::function<bool(std::chrono::milliseconds)>;
