@@ -101,6 +101,17 @@ std::vector<LoadedModule> load_modules(const std::string& plugin_dir, const std:
             throw LoadError("module '" + name + "' (" + candidate.path + ") was built for host interface " +
                             version_text(candidate.abi) + ", this host provides " +
                             version_text(hostsdk::kAbiVersion));
+        // Before 1.1 a module did not say which Poco it was built with; from 1.1 on it must.
+        if (candidate.library->has("hostsdk_poco_major")) {
+            const auto poco = candidate.library->get_alias<hostsdk::PocoMajorFn>("hostsdk_poco_major")();
+            if (poco != hostsdk::kPocoMajor)
+                throw LoadError("module '" + name + "' (" + candidate.path + ") was built against Poco " +
+                                std::to_string(poco) + ".x, this host uses Poco " + std::to_string(hostsdk::kPocoMajor) +
+                                ".x; rebuild it");
+        } else if (hostsdk::abi_minor(candidate.abi) >= 1) {
+            throw LoadError("module '" + name + "' (" + candidate.path + ") declares host interface " +
+                            version_text(candidate.abi) + " but not the Poco it was built against");
+        }
         auto& create = candidate.library->get_alias<hostsdk::CreateModuleFn>("hostsdk_create_module");
         hostsdk::Module* raw = create();
         if (!raw) throw LoadError("module '" + name + "' (" + candidate.path + ") could not be created");

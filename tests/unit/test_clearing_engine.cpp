@@ -78,6 +78,7 @@ TEST_CASE("clearing rules: the chosen status on an active alert clears it; anyth
     CHECK(clearing::judge_row(link, "fixed", true, on, "Fixed") == RowVerdict::clear_alert);  // the PSA's case varies
     CHECK(clearing::judge_row(link, "Fixed", true, off, "Fixed") == RowVerdict::record);
     CHECK(clearing::judge_row(link, "In Progress", true, on, "Fixed") == RowVerdict::record);
+    CHECK(clearing::judge_row(link, "Closed", true, on, "Fixed") == RowVerdict::record);  // closed, but not the chosen one
     CHECK(clearing::judge_row(link, "NEW", true, on, "Fixed") == RowVerdict::ignore);  // seen before
     CHECK(clearing::judge_row(link, "", true, on, "Fixed") == RowVerdict::ignore);
     CHECK(clearing::judge_row(link, "Fixed", false, on, "Fixed") == RowVerdict::ignore);  // the customer was unlinked

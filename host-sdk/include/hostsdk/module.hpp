@@ -63,6 +63,8 @@ public:
 using CreateModuleFn = Module*();
 /// Signature of the exported `hostsdk_abi_version`.
 using AbiVersionFn = std::uint32_t();
+/// The signature of `hostsdk_poco_major`.
+using PocoMajorFn = std::uint32_t();
 /// Signature of the exported `hostsdk_module_name`: a static NUL-terminated string.
 using ModuleNameFn = const char*();
 
