@@ -141,4 +141,33 @@ std::optional<std::chrono::system_clock::time_point> parse_rfc3339(const std::st
 
 Poco::Dynamic::Var json_null() { return Poco::Dynamic::Var(); }
 
+namespace patch {
+
+bool boolean(const Poco::Dynamic::Var& value, const std::string& field) {
+    if (!value.isBoolean()) throw ApiError::invalid_type(field, field + " must be true or false");
+    return value.extract<bool>();
+}
+
+std::string string(const Poco::Dynamic::Var& value, const std::string& field) {
+    if (!value.isString()) throw ApiError::invalid_type(field, field + " must be a string");
+    return value.extract<std::string>();
+}
+
+Poco::JSON::Object::Ptr object(const Poco::Dynamic::Var& value, const std::string& field) {
+    if (value.type() != typeid(Poco::JSON::Object::Ptr)) throw ApiError::invalid_type(field, field + " must be an object");
+    return value.extract<Poco::JSON::Object::Ptr>();
+}
+
+long long integer(const Poco::Dynamic::Var& value, const std::string& field, long long min, long long max) {
+    if (!value.isInteger()) throw ApiError::invalid_type(field, field + " must be an integer");
+    const auto number = value.convert<long long>();
+    if (number < min || number > max)
+        throw ApiError::invalid_value(field, field + " must be from " + std::to_string(min) + " to " + std::to_string(max));
+    return number;
+}
+
+void unknown(const std::string& field) { throw ApiError::invalid_value(field, "unknown setting '" + field + "'"); }
+
+}  // namespace patch
+
 }  // namespace hostsdk

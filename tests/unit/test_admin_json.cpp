@@ -137,3 +137,28 @@ TEST_CASE("answers are valid UTF-8 even when a path or a name carries stray byte
     CHECK(hostsdk::valid_utf8("\xf4\x41\x80\x80") == "\xEF\xBF\xBD" "A" "\xEF\xBF\xBD\xEF\xBF\xBD");
     CHECK(hostsdk::valid_utf8("\xf4\x90\x80\x80") == "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // above U+10FFFF
 }
+
+TEST_CASE("admin json: a patch value of the wrong type or out of range is refused naming the field", "[admin_json]") {
+    using hostsdk::ApiError;
+    namespace patch = hostsdk::patch;
+    CHECK(patch::boolean(Poco::Dynamic::Var(true), "a.enabled"));
+    CHECK(patch::string(Poco::Dynamic::Var(std::string("Fixed")), "a.status") == "Fixed");
+    CHECK(patch::integer(Poco::Dynamic::Var(7), "a.days", 1, 365) == 7);
+    auto refusal = [](auto fn) {
+        try {
+            fn();
+        } catch (const ApiError& e) {
+            return std::to_string(e.status()) + " " + e.code() + " " + e.field().value_or("-") + ": " + e.what();
+        }
+        return std::string("accepted");
+    };
+    CHECK(refusal([] { patch::boolean(Poco::Dynamic::Var(std::string("yes")), "a.enabled"); }) ==
+          "400 invalid_type a.enabled: a.enabled must be true or false");
+    CHECK(refusal([] { patch::string(Poco::Dynamic::Var(3), "a.status"); }) == "400 invalid_type a.status: a.status must be a string");
+    CHECK(refusal([] { patch::object(Poco::Dynamic::Var(3), "a"); }) == "400 invalid_type a: a must be an object");
+    CHECK(refusal([] { patch::integer(Poco::Dynamic::Var(2.5), "a.days", 1, 365); }) ==
+          "400 invalid_type a.days: a.days must be an integer");
+    CHECK(refusal([] { patch::integer(Poco::Dynamic::Var(0), "a.days", 1, 365); }) ==
+          "422 invalid_value a.days: a.days must be from 1 to 365");
+    CHECK(refusal([] { patch::unknown("a.colour"); }) == "422 invalid_value a.colour: unknown setting 'a.colour'");
+}

@@ -94,6 +94,19 @@ RouteHandler guarded_handler(Fn fn, Poco::Logger* log = nullptr) {
 /// JSON or not an object.
 Poco::JSON::Object::Ptr parse_json_object(const AdminRequest& request);
 
+/// Typed reads of one value of a JSON body (a settings PUT's patch), each refusing with the admin
+/// API's error naming `field`: 400 `invalid_type` for the wrong JSON type ("<field> must be ..."),
+/// 422 `invalid_value` for a number out of range or an unknown key.
+namespace patch {
+bool boolean(const Poco::Dynamic::Var& value, const std::string& field);
+std::string string(const Poco::Dynamic::Var& value, const std::string& field);
+Poco::JSON::Object::Ptr object(const Poco::Dynamic::Var& value, const std::string& field);
+/// A whole number in [min, max].
+long long integer(const Poco::Dynamic::Var& value, const std::string& field, long long min, long long max);
+/// Throws 422 `invalid_value`: "unknown setting '<field>'".
+[[noreturn]] void unknown(const std::string& field);
+}  // namespace patch
+
 /// `offset` and `limit` query parameters of a list route.
 struct Paging {
     std::size_t offset = 0;

@@ -61,29 +61,26 @@ Poco::JSON::Object::Ptr ClearingService::update_settings(const Poco::JSON::Objec
     ClearingSettings s = settings();
     std::vector<std::string> changed;
     for (const auto& [key, value] : *patch) {
-        if (key != "auto_clear") throw ApiError::invalid_value(key, "unknown setting '" + key + "'");
-        if (value.type() != typeid(Poco::JSON::Object::Ptr)) throw ApiError::invalid_type(key, "auto_clear must be an object");
-        auto clear = value.extract<Poco::JSON::Object::Ptr>();
-        for (const auto& [inner, v] : *clear) {
+        if (key != "auto_clear") hostsdk::patch::unknown(key);
+        for (const auto& [inner, v] : *hostsdk::patch::object(value, key)) {
+            const std::string field = "auto_clear." + inner;
             if (inner == "enabled") {
-                if (!v.isBoolean()) throw ApiError::invalid_type("auto_clear.enabled", "auto_clear.enabled must be true or false");
-                s.enabled = v.extract<bool>();
+                s.enabled = hostsdk::patch::boolean(v, field);
             } else if (inner == "status") {
-                if (!v.isString()) throw ApiError::invalid_type("auto_clear.status", "auto_clear.status must be a string");
+                const std::string wanted = hostsdk::patch::string(v, field);
                 std::optional<core::PsaCatalog> known;
                 try {
                     known = catalog(true);
                 } catch (const core::UpstreamError& e) {
                     throw ApiError::upstream(std::string("cannot read the PSA's statuses: ") + e.what());
                 }
-                const auto spelled = known->status(v.extract<std::string>());
-                if (!spelled)
-                    throw ApiError::invalid_value("auto_clear.status", "'" + v.extract<std::string>() + "' is not a status of the PSA");
+                const auto spelled = known->status(wanted);
+                if (!spelled) throw ApiError::invalid_value(field, "'" + wanted + "' is not a status of the PSA");
                 s.status = spelled;
             } else {
-                throw ApiError::invalid_value("auto_clear." + inner, "unknown setting 'auto_clear." + inner + "'");
+                hostsdk::patch::unknown(field);
             }
-            changed.push_back("auto_clear." + inner);
+            changed.push_back(field);
         }
     }
     Poco::JSON::Object::Ptr clear = new Poco::JSON::Object;

@@ -27,11 +27,6 @@ bool strong_password(const std::string& password) {
     return int(lower) + int(upper) + int(digit) + int(other) >= 3;
 }
 
-std::string string_of(const Poco::JSON::Object::Ptr& patch, const std::string& key) {
-    const auto value = patch->get(key);
-    if (!value.isString()) throw ApiError::invalid_type(key, key + " must be a string");
-    return value.extract<std::string>();
-}
 
 }  // namespace
 
@@ -68,7 +63,7 @@ std::pair<ProvisioningSettings, std::vector<std::string>> update_settings(core::
     std::vector<std::string> changed;
     for (const auto& [key, value] : *patch) {
         if (key == "create_accounts_based_on") {
-            const std::string v = string_of(patch, key);
+            const std::string v = hostsdk::patch::string(value, key);
             if (v != "primary_contact" && v != "company_name")
                 throw ApiError::invalid_value(key, "create_accounts_based_on must be primary_contact or company_name");
             s.create_accounts_based_on = v;
@@ -76,12 +71,12 @@ std::pair<ProvisioningSettings, std::vector<std::string>> update_settings(core::
             if (value.isEmpty()) {
                 s.activation_email.reset();
             } else {
-                const std::string v = Poco::trim(string_of(patch, key));
+                const std::string v = Poco::trim(hostsdk::patch::string(value, key));
                 if (!valid_email(v)) throw ApiError::invalid_value(key, "activation_email must be a valid e-mail address");
                 s.activation_email = v;
             }
         } else if (key == "password_mode") {
-            const std::string v = string_of(patch, key);
+            const std::string v = hostsdk::patch::string(value, key);
             if (v != "activation_email" && v != "manual")
                 throw ApiError::invalid_value(key, "password_mode must be activation_email or manual");
             s.password_mode = v;
@@ -89,7 +84,7 @@ std::pair<ProvisioningSettings, std::vector<std::string>> update_settings(core::
             if (value.isEmpty()) {
                 s.password.reset();
             } else {
-                const std::string v = string_of(patch, key);
+                const std::string v = hostsdk::patch::string(value, key);
                 // Never echo the value: the message says what the rule is.
                 if (!strong_password(v))
                     throw ApiError::invalid_value(key, "the password needs at least 8 characters and three of: lower-case, "
@@ -97,12 +92,11 @@ std::pair<ProvisioningSettings, std::vector<std::string>> update_settings(core::
                 s.password = v;
             }
         } else if (key == "two_factor") {
-            if (!value.isBoolean()) throw ApiError::invalid_type(key, "two_factor must be true or false");
-            s.two_factor = value.extract<bool>();
+            s.two_factor = hostsdk::patch::boolean(value, key);
         } else if (key == "password_set") {
             throw ApiError::invalid_value(key, "password_set is read-only; send password instead");
         } else {
-            throw ApiError::invalid_value(key, "unknown setting '" + key + "'");
+            hostsdk::patch::unknown(key);
         }
         changed.push_back(key);
     }

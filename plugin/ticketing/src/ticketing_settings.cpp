@@ -25,24 +25,6 @@ namespace {
 const char* kSettings = "ticketing";
 const char* kTypes = "ticketing.alert_types";
 
-bool boolean_field(const Object::Ptr& object, const std::string& key, const std::string& field) {
-    const auto value = object->get(key);
-    if (!value.isBoolean()) throw ApiError::invalid_type(field, field + " must be true or false");
-    return value.extract<bool>();
-}
-
-std::string string_field(const Object::Ptr& object, const std::string& key, const std::string& field) {
-    const auto value = object->get(key);
-    if (!value.isString()) throw ApiError::invalid_type(field, field + " must be a string");
-    return value.extract<std::string>();
-}
-
-Object::Ptr nested(const Object::Ptr& patch, const std::string& key) {
-    const auto value = patch->get(key);
-    if (value.type() != typeid(Object::Ptr)) throw ApiError::invalid_type(key, key + " must be an object");
-    return value.extract<Object::Ptr>();
-}
-
 }  // namespace
 
 TicketingConfig::TicketingConfig(core::Store& store, core::PsaApi& psa, core::AcronisApi& acronis,
@@ -140,35 +122,25 @@ std::vector<std::string> TicketingConfig::update_settings(const Object::Ptr& pat
         return *spelled;
     };
     for (const auto& [key, value] : *patch) {
-        (void)value;
         if (key == "ticket_creation") {
-            s.ticket_creation = boolean_field(patch, key, key);
+            s.ticket_creation = hostsdk::patch::boolean(value, key);
         } else if (key == "auto_close") {
-            auto close = nested(patch, key);
-            for (const auto& [inner, v] : *close) {
-                (void)v;
-                if (inner == "enabled") s.auto_close = boolean_field(close, inner, "auto_close.enabled");
-                else if (inner == "status") s.close_status = check_status("auto_close.status", string_field(close, inner, "auto_close.status"));
-                else throw ApiError::invalid_value("auto_close." + inner, "unknown setting 'auto_close." + inner + "'");
+            for (const auto& [inner, v] : *hostsdk::patch::object(value, key)) {
+                const std::string field = "auto_close." + inner;
+                if (inner == "enabled") s.auto_close = hostsdk::patch::boolean(v, field);
+                else if (inner == "status") s.close_status = check_status(field, hostsdk::patch::string(v, field));
+                else hostsdk::patch::unknown(field);
             }
         } else if (key == "auto_reopen") {
-            auto reopen = nested(patch, key);
-            for (const auto& [inner, v] : *reopen) {
-                if (inner == "enabled") {
-                    s.auto_reopen = boolean_field(reopen, inner, "auto_reopen.enabled");
-                } else if (inner == "days") {
-                    if (!v.isInteger()) throw ApiError::invalid_type("auto_reopen.days", "auto_reopen.days must be an integer");
-                    const auto days = v.convert<long long>();
-                    if (days < 1 || days > 365) throw ApiError::invalid_value("auto_reopen.days", "auto_reopen.days must be from 1 to 365");
-                    s.reopen_days = static_cast<int>(days);
-                } else if (inner == "status") {
-                    s.reopen_status = check_status("auto_reopen.status", string_field(reopen, inner, "auto_reopen.status"));
-                } else {
-                    throw ApiError::invalid_value("auto_reopen." + inner, "unknown setting 'auto_reopen." + inner + "'");
-                }
+            for (const auto& [inner, v] : *hostsdk::patch::object(value, key)) {
+                const std::string field = "auto_reopen." + inner;
+                if (inner == "enabled") s.auto_reopen = hostsdk::patch::boolean(v, field);
+                else if (inner == "days") s.reopen_days = static_cast<int>(hostsdk::patch::integer(v, field, 1, 365));
+                else if (inner == "status") s.reopen_status = check_status(field, hostsdk::patch::string(v, field));
+                else hostsdk::patch::unknown(field);
             }
         } else {
-            throw ApiError::invalid_value(key, "unknown setting '" + key + "'");
+            hostsdk::patch::unknown(key);
         }
         changed.push_back(key);
     }
@@ -250,11 +222,10 @@ AlertTypeRow TicketingConfig::update_alert_type(const std::string& type, const O
     };
     std::optional<std::string> type_name, category_name, team_name;
     for (const auto& [key, value] : *patch) {
-        (void)value;
-        if (key == "enabled") rule.enabled = boolean_field(patch, key, key);
-        else if (key == "ticket_type") type_name = string_field(patch, key, key);
-        else if (key == "ticket_category") category_name = string_field(patch, key, key);
-        else if (key == "team") team_name = string_field(patch, key, key);
+        if (key == "enabled") rule.enabled = hostsdk::patch::boolean(value, key);
+        else if (key == "ticket_type") type_name = hostsdk::patch::string(value, key);
+        else if (key == "ticket_category") category_name = hostsdk::patch::string(value, key);
+        else if (key == "team") team_name = hostsdk::patch::string(value, key);
         else throw ApiError::invalid_value(key, "unknown field '" + key + "'");
     }
     if (type_name) {
