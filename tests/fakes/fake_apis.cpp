@@ -335,6 +335,7 @@ void FakePsa::set_status(const TicketHandle& handle, const std::string& status, 
     t.row.status = status;
     t.row.updated_ns = now_ns();
     if (!comment.empty()) t.comments.push_back(comment);
+    if (after_set_status) after_set_status();
 }
 
 void FakePsa::add_comment(const TicketHandle& handle, const std::string& text) {

@@ -11,6 +11,7 @@
 #include <hostsdk/clock.hpp>
 
 #include <deque>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -127,6 +128,8 @@ public:
 
     acpsa::core::PsaSettings settings_;
     Faults faults;
+    /// Runs after a status change was made (e.g. another module writes the link meanwhile).
+    std::function<void()> after_set_status;
     std::vector<FakeTicket> tickets;
     std::vector<acpsa::core::LookupItem> statuses;
     std::vector<acpsa::core::PsaCustomer> customers;

@@ -66,7 +66,7 @@ struct Clearing {
 
 }  // namespace
 
-TEST_CASE("clearing rules: the chosen status on an active alert clears it; anything new is recorded; the rest ignored",
+TEST_CASE("clearing rules: the chosen status on an active alert clears it: anything new is recorded: the rest ignored",
           "[unit][clearing]") {
     core::TicketLink link;
     link.ticket_status = "New";
@@ -149,7 +149,7 @@ TEST_CASE("clearing engine: a ticket of an unlinked customer is left alone", "[u
     CHECK(c.link().ticket_status == std::optional<std::string>("New"));
 }
 
-TEST_CASE("clearing engine: a dismiss refused for good is recorded; a transient one is tried again next cycle",
+TEST_CASE("clearing engine: a dismiss refused for good is recorded: a transient one is tried again next cycle",
           "[unit][clearing]") {
     SECTION("refused") {
         Clearing c;

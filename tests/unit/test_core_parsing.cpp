@@ -81,7 +81,7 @@ TEST_CASE("timestamps: 0 to 9 fractional digits to exact nanoseconds", "[core][t
     CHECK(format_local_seconds(base + 999, 120) == "2024-05-01T12:00:15");
 }
 
-TEST_CASE("retry rule: the server's Retry-After wins, capped; else the jittered backoff", "[core][retry]") {
+TEST_CASE("retry rule: the server's Retry-After wins, capped: else the jittered backoff", "[core][retry]") {
     RetrySettings s{5, std::chrono::milliseconds(1000), std::chrono::seconds(3)};
     const auto now = std::chrono::system_clock::time_point(std::chrono::seconds(1445412480));
     CHECK(retry_delay(s, 1, "2", now) == std::chrono::milliseconds(2000));

@@ -290,3 +290,21 @@ TEST_CASE("store: every state word reads back as its enum, and an unknown one is
     CHECK_THROWS_WITH(parse_link_state("Open"), "unknown link state 'Open'");
     CHECK_THROWS_WITH(parse_job_step(""), "unknown job step ''");
 }
+
+TEST_CASE("store: a merged write applies its change to the link as another writer left it", "[core][store]") {
+    MemoryStore m;
+    auto mine = m.store.create_link(link_for("33a7e16f-aaaa", 1));
+    auto other = *m.store.link(mine.id);
+    other.ticket_status = "Fixed";
+    m.store.update_link(other);
+    int applied = 0;
+    m.store.merge_link(mine, [&](TicketLink& l) {
+        ++applied;
+        l.state = LinkState::open;
+    });
+    CHECK(applied == 2);  // once on the stale copy, once on the fresh one
+    const auto stored = m.store.link(mine.id);
+    CHECK(stored->state == LinkState::open);
+    CHECK(stored->ticket_status == std::optional<std::string>("Fixed"));
+    CHECK(mine.version == stored->version);
+}

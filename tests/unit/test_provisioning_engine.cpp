@@ -76,7 +76,7 @@ TEST_CASE("provisioning engine: a taken login fails the job and the mapping, nam
     CHECK(p.acronis.tenants.empty());
 }
 
-TEST_CASE("provisioning engine: a transient error waits at its step; the next cycle goes on from there", "[unit][provisioning]") {
+TEST_CASE("provisioning engine: a transient error waits at its step: the next cycle goes on from there", "[unit][provisioning]") {
     Provisioning p;
     p.acronis.faults.add("grant_company_admin", Fault::unavailable);
     CHECK(p.cycle().status == hostsdk::RunResult::Status::retry);

@@ -187,7 +187,7 @@ TEST_CASE("ticketing engine: a clear resolves the ticket with the close status, 
     }
 }
 
-TEST_CASE("ticketing engine: an alert back within the reopen window reopens its ticket; after it, a new occurrence gets one",
+TEST_CASE("ticketing engine: an alert back within the reopen window reopens its ticket: after it, a new occurrence gets one",
           "[unit][ticketing]") {
     Engine e;  // window: 2 days
     e.acronis.raise("A-1", kTenant);
@@ -241,7 +241,7 @@ TEST_CASE("ticketing engine: a ticket a technician closed is seen closed on the 
     CHECK(e.store.ticket_status_history(e.latest("A-1")->id).size() == 1);  // "Closed", as seen
 }
 
-TEST_CASE("ticketing engine: a ticket gone from the PSA ends its occurrence; the recurrence gets a new ticket", "[unit][ticketing]") {
+TEST_CASE("ticketing engine: a ticket gone from the PSA ends its occurrence: the recurrence gets a new ticket", "[unit][ticketing]") {
     Engine e;
     e.acronis.raise("A-1", kTenant);
     e.cycle();
@@ -253,7 +253,7 @@ TEST_CASE("ticketing engine: a ticket gone from the PSA ends its occurrence; the
     CHECK(e.store.link(1)->error == std::optional<std::string>("the ticket is no longer in the PSA"));
 }
 
-TEST_CASE("ticketing engine: a refused create fails only its link; the other alerts get their tickets, a retry makes it",
+TEST_CASE("ticketing engine: a refused create fails only its link: the other alerts get their tickets, a retry makes it",
           "[unit][ticketing]") {
     Engine e;
     e.psa.faults.add("create_ticket", Fault::refused);
@@ -380,4 +380,52 @@ TEST_CASE("ticketing engine: a transient error on a comment holds the watermark 
     CHECK(e.psa.tickets[0].comments.size() == 1);
     e.cycle();
     CHECK(e.psa.tickets[0].comments.size() == 1);
+}
+
+TEST_CASE("ticketing engine: a link the clearing module writes during a resolve keeps the resolve, made once",
+          "[unit][ticketing][exactly-once]") {
+    Engine e;
+    e.acronis.raise("A-1", kTenant);
+    e.cycle();
+    const auto id = e.latest("A-1")->id;
+    e.psa.after_set_status = [&] {
+        // The clearing module sees the status change first and records it on the link.
+        auto seen = *e.store.link(id);
+        seen.ticket_status = "Fixed";
+        seen.closed_seen_ns = 42;
+        e.store.update_link(seen);
+    };
+    e.acronis.clear("A-1");
+    CHECK(e.cycle().status == hostsdk::RunResult::Status::ok);
+    CHECK(e.psa.count("set_status") == 1);
+    CHECK(e.ctx.count("ticket_resolved", "ok") == 1);
+    CHECK(e.ctx.count("alert_clear_noted") == 0);  // not decided again as "already closed"
+    const auto link = e.latest("A-1");
+    CHECK(link->state == LinkState::resolved);
+    CHECK(link->alert_state == core::AlertState::cleared);
+    CHECK(link->closed_seen_ns == std::optional<std::int64_t>(42));  // the clearing write is kept too
+    e.psa.after_set_status = nullptr;
+    e.cycle();
+    CHECK(e.psa.count("set_status") == 1);
+}
+
+TEST_CASE("ticketing engine: a link the clearing module writes during a reopen is reopened once", "[unit][ticketing][exactly-once]") {
+    Engine e;
+    e.acronis.raise("A-1", kTenant);
+    e.cycle();
+    e.acronis.clear("A-1");
+    e.cycle();
+    const auto id = e.latest("A-1")->id;
+    e.psa.after_set_status = [&] {
+        auto seen = *e.store.link(id);
+        seen.ticket_status = "New";  // the clearing module records the reopened status
+        e.store.update_link(seen);
+    };
+    e.ctx.advance(std::chrono::hours(1));
+    e.acronis.raise("A-1", kTenant);
+    e.cycle();
+    CHECK(e.psa.count("set_status") == 2);  // the resolve, then one reopen
+    CHECK(e.ctx.count("ticket_reopened", "ok") == 1);
+    CHECK(e.psa.tickets[0].comments.size() == 2);
+    CHECK(e.latest("A-1")->state == LinkState::open);
 }

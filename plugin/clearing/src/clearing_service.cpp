@@ -95,7 +95,7 @@ Poco::JSON::Object::Ptr ClearingService::update_settings(const Poco::JSON::Objec
     return settings_view();
 }
 
-void ClearingService::clear_alert(core::TicketLink& link, const core::TicketRow& row,
+bool ClearingService::clear_alert(const core::TicketLink& link, const core::TicketRow& row,
                                   const std::map<std::string, std::string>& subjects) {
     bool dismissed = false;
     std::optional<std::string> refused;
@@ -114,13 +114,13 @@ void ClearingService::clear_alert(core::TicketLink& link, const core::TicketRow&
         context_.activity().record({"alert_cleared", "failed",
                                     core::alert_type_name(link.alert_type) + " not cleared in Acronis (" + ticket + "): " + *refused,
                                     subjects});
-        return;
+        return false;
     }
-    link.alert_state = core::AlertState::cleared;
     context_.activity().record({"alert_cleared", "ok",
                                 core::alert_type_name(link.alert_type) + " cleared in Acronis: " + ticket +
                                     (dismissed ? "" : " (the alert was already gone)"),
                                 subjects});
+    return true;
 }
 
 bool ClearingService::observe(const core::TicketRow& row, const ClearingSettings& s, const std::string& chosen,
@@ -138,11 +138,16 @@ bool ClearingService::observe(const core::TicketRow& row, const ClearingSettings
                                                          {"ticket_ref", link->ticket_ref.value_or(row.ref)}};
     // The chosen status clears the alert first: should the dismiss fail, nothing is recorded and
     // the next cycle sees the same change again.
-    if (verdict == RowVerdict::clear_alert) clear_alert(*link, row, subjects);
+    const bool alert_cleared = verdict == RowVerdict::clear_alert && clear_alert(*link, row, subjects);
     const auto now = core::now_ns(context_.clock());
     const std::string before = link->ticket_status.value_or("?");
-    const bool closed = record_status(*link, row.status, chosen, known, now);
-    store_.update_link(*link);  // StaleLink: the caller reads it again
+    bool closed = false;
+    // Merged into the link as stored now: the ticketing module may have written it since it was
+    // read, and a dismiss already made must be recorded, not judged again.
+    store_.merge_link(*link, [&](core::TicketLink& l) {
+        if (alert_cleared) l.alert_state = core::AlertState::cleared;
+        closed = record_status(l, row.status, chosen, known, now);
+    });
     store_.record_ticket_status(link->id, row.status, closed, now);
     context_.activity().record({"ticket_status_seen", "ok",
                                 "ticket #" + link->ticket_ref.value_or(row.ref) + ": " + before + " → " + row.status, subjects});
@@ -173,13 +178,7 @@ hostsdk::RunResult ClearingService::run_cycle() {
         const auto rows = read_rows(watermark, read_started);
         std::int64_t newest = watermark;
         for (const auto& row : rows) {
-            bool changed = false;
-            try {
-                changed = observe(row, s, chosen, known);
-            } catch (const core::StaleLink&) {
-                changed = observe(row, s, chosen, known);  // the ticketing module wrote it meanwhile: judge it again
-            }
-            if (changed) ++progress.items;
+            if (observe(row, s, chosen, known)) ++progress.items;
             if (row.updated_ns) newest = std::max(newest, *row.updated_ns);
         }
         // Every row up to `newest` is handled: the date watermark moves, but never past when the

@@ -4,8 +4,8 @@
 /// cleared when its ticket reaches the chosen status, and the status recorded on the link.
 ///
 /// Effects go through interfaces (the Acronis and PSA APIs, the state store, the host context).
-/// Links are written with a compare-and-set: a link the ticketing module changed meanwhile is read
-/// and judged again. Cycles never overlap; the settings routes take their own lock.
+/// Links are written with a compare-and-set: what a row changed is merged into a link the
+/// ticketing module wrote meanwhile (Store::merge_link). Cycles never overlap; the settings routes take their own lock.
 
 #include "clearing_rules.hpp"
 
@@ -48,8 +48,10 @@ private:
     /// core::UpstreamError to stop the cycle.
     bool observe(const core::TicketRow& row, const ClearingSettings& s, const std::string& chosen,
                  const std::optional<core::PsaCatalog>& known);
-    /// Clears the link's alert in Acronis and records the outcome; false when Acronis refused.
-    void clear_alert(core::TicketLink& link, const core::TicketRow& row, const std::map<std::string, std::string>& subjects);
+    /// Clears the link's alert in Acronis and records the outcome in the activity log; false when
+    /// Acronis refused it for good. Throws what should stop the cycle (transient, unknown outcome).
+    bool clear_alert(const core::TicketLink& link, const core::TicketRow& row,
+                     const std::map<std::string, std::string>& subjects);
 
     core::Store& store_;
     core::AcronisApi& acronis_;

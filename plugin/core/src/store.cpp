@@ -588,6 +588,21 @@ void Store::update_link(TicketLink& original) {
     ++original.version;
 }
 
+void Store::merge_link(TicketLink& link, const std::function<void(TicketLink&)>& change) {
+    change(link);
+    for (int attempt = 1;; ++attempt) {
+        try {
+            update_link(link);
+            return;
+        } catch (const StaleLink&) {
+            auto fresh = this->link(link.id);
+            if (!fresh || attempt >= 5) throw;
+            link = *fresh;
+            change(link);
+        }
+    }
+}
+
 std::optional<TicketLink> Store::link(std::int64_t id) const {
     Session session = pool_.get();
     Statement select(session);

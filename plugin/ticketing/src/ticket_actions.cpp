@@ -21,17 +21,22 @@ bool TicketingService::check_ticket(core::TicketLink& link, Cycle& cycle) {
                subjects_of(link));
         return false;
     }
-    const auto known = catalog(cycle);
+    const auto& known = cycle.catalog;  // the lists the cycle began with, as every decision of the cycle
     const auto seen = apply_ticket_read(link, row, core::effective_close_status(cycle.settings.close_status, known), known, now_ns());
     store_.update_link(link);
     if (seen == TicketSeen::closed) store_.record_ticket_status(link.id, row->status, true, now_ns());
     return true;
 }
 
-void TicketingService::mark_acted(core::TicketLink& link, const core::Alert& alert, AlertState state) {
-    link.alert_state = state;
-    link.last_change_ns = alert.updated_ns;
-    store_.update_link(link);
+void TicketingService::mark_acted(core::TicketLink& link, const core::Alert& alert, AlertState state,
+                                  const std::function<void(core::TicketLink&)>& effect) {
+    // The PSA call (if any) was made: its outcome is merged into the link as stored now, never
+    // decided again (the clearing module may have written the link meanwhile).
+    store_.merge_link(link, [&](core::TicketLink& l) {
+        if (effect) effect(l);
+        l.alert_state = state;
+        l.last_change_ns = alert.updated_ns;
+    });
 }
 
 void TicketingService::comment(const core::Alert& alert, core::TicketLink& link, Cycle& cycle) {
@@ -67,35 +72,38 @@ void TicketingService::reopen(const core::Alert& alert, const TicketPlan& plan, 
     if (auto refused = upstream([&] { psa_.set_status(handle_of(link), plan.status, reopen_comment(alert)); })) {
         record("ticket_failed", "failed", "reopening #" + link.ticket_ref.value_or("?") + " refused: " + *refused,
                subjects_of(link));
-    } else {
-        ++cycle.actions;
-        link.state = LinkState::open;
-        link.ticket_status = plan.status;
-        link.resolved_ns.reset();
-        link.closed_seen_ns.reset();
-        link.error.reset();
-        record("ticket_reopened", "ok",
-               core::alert_type_name(alert.type) + " raised again → ticket #" + link.ticket_ref.value_or("?") + " reopened (" +
-                   plan.status + ")",
-               subjects_of(link));
+        return mark_acted(link, alert, AlertState::active);
     }
-    mark_acted(link, alert, AlertState::active);
+    ++cycle.actions;
+    record("ticket_reopened", "ok",
+           core::alert_type_name(alert.type) + " raised again → ticket #" + link.ticket_ref.value_or("?") + " reopened (" +
+               plan.status + ")",
+           subjects_of(link));
+    mark_acted(link, alert, AlertState::active, [&](core::TicketLink& l) {
+        l.state = LinkState::open;
+        l.ticket_status = plan.status;
+        l.resolved_ns.reset();
+        l.closed_seen_ns.reset();
+        l.error.reset();
+    });
 }
 
 void TicketingService::resolve(const core::Alert& alert, const TicketPlan& plan, core::TicketLink& link, Cycle& cycle) {
     if (auto refused = upstream([&] { psa_.set_status(handle_of(link), plan.status, resolve_comment(alert)); })) {
         record("ticket_failed", "failed", "resolving #" + link.ticket_ref.value_or("?") + " refused: " + *refused,
                subjects_of(link));
-    } else {
-        ++cycle.actions;
-        link.state = LinkState::resolved;
-        link.ticket_status = plan.status;
-        link.resolved_ns = now_ns();
-        record("ticket_resolved", "ok",
-               core::alert_type_name(alert.type) + " cleared → ticket #" + link.ticket_ref.value_or("?") + " set to " + plan.status,
-               subjects_of(link));
+        return mark_acted(link, alert, AlertState::cleared);
     }
-    mark_acted(link, alert, AlertState::cleared);
+    ++cycle.actions;
+    record("ticket_resolved", "ok",
+           core::alert_type_name(alert.type) + " cleared → ticket #" + link.ticket_ref.value_or("?") + " set to " + plan.status,
+           subjects_of(link));
+    const std::int64_t resolved_at = now_ns();
+    mark_acted(link, alert, AlertState::cleared, [&](core::TicketLink& l) {
+        l.state = LinkState::resolved;
+        l.ticket_status = plan.status;
+        l.resolved_ns = resolved_at;
+    });
 }
 
 void TicketingService::note_clear(const core::Alert& alert, const TicketPlan& plan, core::TicketLink& link) {

@@ -49,9 +49,10 @@ void TicketingService::create(const core::Alert& alert, int occurrence, const co
 }
 
 void TicketingService::fail_link(core::TicketLink& link, const std::string& error, const std::string& message) {
-    link.state = LinkState::failed;
-    link.error = error;
-    store_.update_link(link);
+    store_.merge_link(link, [&](core::TicketLink& l) {
+        l.state = LinkState::failed;
+        l.error = error;
+    });
     record("ticket_failed", "failed", message, subjects_of(link));
 }
 
@@ -101,8 +102,7 @@ std::optional<core::TicketHandle> TicketingService::send_create(core::TicketLink
         refused = upstream([&] { created = psa_.create_ticket(ticket); });
     } catch (const Transient& t) {
         // Pending (timed out, or accepted without an id): the intent stays, looked up later.
-        link.create_accepted = link.create_accepted || t.accepted;
-        store_.update_link(link);
+        store_.merge_link(link, [&](core::TicketLink& l) { l.create_accepted = l.create_accepted || t.accepted; });
         throw NotYet{t.message};
     }
     if (refused) {
@@ -127,13 +127,15 @@ void TicketingService::settle(core::TicketLink& link, bool look_up_first, Cycle&
 
 void TicketingService::record_created(core::TicketLink& link, const core::TicketHandle& handle,
                                       std::optional<std::string> status, Cycle& cycle) {
-    link.ticket_id = handle.id.empty() ? std::nullopt : std::optional<std::string>(handle.id);
-    link.ticket_ref = handle.ref.empty() ? std::nullopt : std::optional<std::string>(handle.ref);
     // What a new ticket gets: acpsa.psa.status.new, else the PSA's default status.
-    link.ticket_status = status ? *status : new_ticket_status(psa_.settings().status_new, catalog(cycle));
-    link.state = LinkState::open;
-    link.error.reset();
-    store_.update_link(link);
+    const std::string initial = status ? *status : new_ticket_status(psa_.settings().status_new, catalog(cycle));
+    store_.merge_link(link, [&](core::TicketLink& l) {  // the ticket exists: recorded, never decided again
+        l.ticket_id = handle.id.empty() ? std::nullopt : std::optional<std::string>(handle.id);
+        l.ticket_ref = handle.ref.empty() ? std::nullopt : std::optional<std::string>(handle.ref);
+        l.ticket_status = initial;
+        l.state = LinkState::open;
+        l.error.reset();
+    });
     ++cycle.actions;
     record("ticket_created", "ok",
            core::alert_type_name(link.alert_type) + " → ticket #" + link.ticket_ref.value_or(link.ticket_id.value_or("?")) +

@@ -73,13 +73,12 @@ std::optional<std::string> TicketingService::upstream(const std::function<void()
 
 hostsdk::RunResult TicketingService::run_cycle() {
     return core::run_guarded_cycle("ticketing", acronis_, psa_, [&](core::CycleProgress& progress, const core::CycleCalls& calls) {
-        Cycle cycle;
+        Cycle cycle(progress.items);
         std::size_t handled = 0;
         try {
             cycle.settings = config_.settings();
             cycle.catalog = config_.cached_options();  // never a request here: the budget of an idle cycle
             settle_intents(cycle);
-            progress.items = cycle.actions;
 
             const auto stored = store_.cursor_ns(kWatermark);
             const std::int64_t watermark = stored ? *stored : acronis_.first_watermark_ns();
@@ -103,7 +102,6 @@ hostsdk::RunResult TicketingService::run_cycle() {
                 }
                 store_.mark_alert_change_processed(alert.id, alert.updated_ns);
                 ++handled;
-                progress.items = cycle.actions;
             }
             // Every change up to the new watermark is durably handled: move it.
             store_.put_cursor(kWatermark, std::to_string(new_watermark));

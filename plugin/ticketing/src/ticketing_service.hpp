@@ -6,8 +6,10 @@
 ///
 /// Effects go through interfaces: the Acronis and PSA APIs (the HTTP clients, or fakes in unit
 /// tests), the state store and the host context (its clock and activity log). Links are written
-/// with a compare-and-set: a link the clearing module changed meanwhile is read again and decided
-/// again. Cycles never overlap (the host runs one at a time); `retry_link` may run beside one.
+/// with a compare-and-set: before any effect, a link the clearing module changed meanwhile is read
+/// again and decided again; after an effect (a PSA call made), its outcome is merged into the link
+/// as stored (Store::merge_link), never decided again. Cycles never overlap (the host runs one at
+/// a time); `retry_link` may run beside one.
 
 #include "ticket_plan.hpp"
 #include "ticketing_settings.hpp"
@@ -50,9 +52,11 @@ private:
         std::string message;
     };
     struct Cycle {
+        /// `actions` counts into the scaffold's progress, so a failed cycle still reports them.
+        explicit Cycle(std::size_t& action_counter) : actions(action_counter) {}
         TicketingSettings settings;
         std::optional<PsaOptions> catalog;
-        std::size_t actions = 0;
+        std::size_t& actions;
     };
 
     // ---- the cycle (ticketing_service.cpp)
@@ -78,8 +82,10 @@ private:
     void reopen(const core::Alert& alert, const TicketPlan& plan, core::TicketLink& link, Cycle& cycle);
     void resolve(const core::Alert& alert, const TicketPlan& plan, core::TicketLink& link, Cycle& cycle);
     void note_clear(const core::Alert& alert, const TicketPlan& plan, core::TicketLink& link);
-    /// Records that the alert change was acted on (its state and time) on the link.
-    void mark_acted(core::TicketLink& link, const core::Alert& alert, core::AlertState state);
+    /// Records on the link that the alert change was acted on (its state and time) and what the
+    /// action changed (`effect`), merged into the link as stored now (Store::merge_link).
+    void mark_acted(core::TicketLink& link, const core::Alert& alert, core::AlertState state,
+                    const std::function<void(core::TicketLink&)>& effect = {});
     /// The link of another alert that is creating or open for the same tenant, type and resource
     /// (after settling it when a technician closed its ticket), or nullopt.
     std::optional<core::TicketLink> other_open_link_for_resource(const core::Alert& alert, Cycle& cycle);

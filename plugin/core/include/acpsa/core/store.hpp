@@ -16,6 +16,7 @@
 #include <Poco/JSON/Object.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -169,6 +170,12 @@ public:
     /// ticketing and clearing modules write links from their own threads, without a shared lock),
     /// StoreConflict when a uniqueness rule refuses it.
     void update_link(TicketLink& link);
+    /// Applies `change` to `link` and saves it; when another writer changed the link since it was
+    /// read, reads it again, applies `change` to the fresh copy and saves that (a few times at
+    /// most). For writes that record an effect already carried out (a PSA or Acronis call made):
+    /// such an effect must be recorded, never decided again. `link` ends as saved. Throws
+    /// StaleLink when the link kept changing, StoreConflict.
+    void merge_link(TicketLink& link, const std::function<void(TicketLink&)>& change);
     std::optional<TicketLink> link(std::int64_t id) const;
     /// The link in state creating or open for the alert, if any.
     std::optional<TicketLink> open_link_for_alert(const std::string& alert_id) const;
