@@ -13,6 +13,15 @@ namespace acpsa::provisioning {
 
 using core::JobStep;
 
+namespace {
+
+/// `text` without the manual password: a vendor may echo it back in an error.
+std::string without_password(const std::string& text, const std::optional<std::string>& password) {
+    return password ? core::scrub_secret(text, *password) : text;
+}
+
+}  // namespace
+
 std::string tenant_tag(const std::string& psa_customer_id) { return "acpsa:psa-customer:" + psa_customer_id; }
 
 JobStep next_step(JobStep step) noexcept {
@@ -36,7 +45,7 @@ std::int64_t ProvisioningService::now_ns() const { return core::now_ns(context_.
 
 hostsdk::RunResult ProvisioningService::run_cycle() {
     std::optional<std::string> password;  // the manual password: never in a message (a vendor may echo it)
-    auto scrubbed = [&](const std::string& text) { return password ? core::scrub_secret(text, *password) : text; };
+    auto scrubbed = [&](const std::string& text) { return without_password(text, password); };
     const core::CycleCalls calls(acronis_, psa_);
     Tally tally;
     try {
@@ -56,12 +65,12 @@ hostsdk::RunResult ProvisioningService::run_cycle() {
     const std::string summary = std::to_string(tally.done) + " jobs done, " + std::to_string(tally.failed) + " failed, " +
                                 std::to_string(tally.waiting) + " waiting";
     if (tally.waiting > 0)
-        return hostsdk::RunResult::make_retry(summary + " (" + scrubbed(tally.last_transient) + ")", tally.done, calls());
+        return hostsdk::RunResult::make_retry(summary + " (" + tally.last_transient + ")", tally.done, calls());
     return hostsdk::RunResult::make_ok(summary, tally.done, calls());
 }
 
 void ProvisioningService::run_one(core::ProvisioningJob& job, const ProvisioningSettings& settings, Tally& tally) {
-    auto scrubbed = [&](const std::string& text) { return settings.password ? core::scrub_secret(text, *settings.password) : text; };
+    auto scrubbed = [&](const std::string& text) { return without_password(text, settings.password); };
     try {
         run_job(job, settings);
         ++tally.done;
